@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("core.urls")),
+    path("dev/", include("core.urls_dev")),
+    path("", include("partnership.urls")),
+    path("mou/", include("mou.urls")),
+    path("matrix/", include("needs_matrix.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "STEM Partnership Portal administration"
+admin.site.site_title = "Portal admin"

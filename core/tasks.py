@@ -1,0 +1,22 @@
+"""Thin Celery tasks: take ids, call a service."""
+
+from celery import shared_task
+
+from core.services import outbox
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(outbox.DeliveryFailed,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=outbox.MAX_ATTEMPTS,
+    acks_late=True,
+)
+def outbox_deliver(self, message_id: int) -> None:
+    outbox.outbox_deliver(message_id=message_id)
+
+
+@shared_task
+def outbox_flush() -> int:
+    return outbox.outbox_flush()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MouConfig(AppConfig):
+    name = "mou"
+    verbose_name = "MOU versions and role blocks"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeedsMatrixConfig(AppConfig):
+    name = "needs_matrix"
+    verbose_name = "Needs, contributions and gaps"

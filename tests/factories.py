@@ -1,0 +1,43 @@
+"""factory_boy factories shared by the whole suite."""
+
+import factory
+
+from core.models import User
+from partnership.models import Membership, Partner, Workgroup
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    title = "Director"
+    password = factory.PostGenerationMethodCall("set_unusable_password")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner Organization {n}")
+    kind = "school_district"
+    status = Partner.Status.ACTIVE
+    region = "Willamette Valley"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    role = Membership.Role.LEAD
+
+
+class WorkgroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workgroup
+
+    name = factory.Sequence(lambda n: f"Workgroup {n}")
