@@ -41,3 +41,12 @@ class WorkgroupFactory(factory.django.DjangoModelFactory):
         model = Workgroup
 
     name = factory.Sequence(lambda n: f"Workgroup {n}")
+
+
+# --- mou (MOU versions, role templates, role blocks) ---
+
+
+# --- needs_matrix (categories, entries) ---
+
+
+# --- meetings (meetings, attendees, action items) ---
