@@ -39,7 +39,11 @@ class Partner(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="partner_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partner_name_ci_unique",
+                violation_error_message="A partner with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +72,11 @@ class Membership(models.Model):
     class Meta:
         ordering = ["partner__name", "role", "user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "partner"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "partner"],
+                name="membership_unique",
+                violation_error_message="This person already has a role at this partner.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,7 +96,11 @@ class Workgroup(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="workgroup_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="workgroup_name_ci_unique",
+                violation_error_message="A workgroup with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:

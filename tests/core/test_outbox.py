@@ -1,0 +1,124 @@
+"""The transactional outbox: stored with the change, delivered once, retried, never lost."""
+
+from datetime import timedelta
+from smtplib import SMTPServerDisconnected
+from unittest import mock
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import OutboxMessage
+from core.services import outbox
+from core.tasks import outbox_deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def send(to="lead@example.org"):
+    return outbox.outbox_send_templated(
+        to=to,
+        template="signin_link",
+        context={"link": "http://127.0.0.1:8000/x", "reason": "requested", "hours": 1},
+        kind="test",
+    )
+
+
+def test_message_is_delivered_after_commit_exactly_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send()
+        assert mailoutbox == []  # nothing leaves before the transaction commits
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.attempts == 1
+    assert len(mailoutbox) == 1
+    # Handed over again (a flush racing the first delivery): still one e-mail.
+    outbox.outbox_deliver(message_id=message.pk)
+    assert len(mailoutbox) == 1
+
+
+def test_html_and_text_parts(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send()
+    email = mailoutbox[0]
+    assert "http://127.0.0.1:8000/x" in email.body
+    assert email.alternatives[0][1] == "text/html"
+
+
+def test_failed_delivery_is_recorded_and_retried_until_it_succeeds(mailoutbox):
+    message = send()
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=SMTPServerDisconnected("Connection unexpectedly closed"),
+        ),
+        pytest.raises(outbox.DeliveryFailed),
+    ):
+        outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert "Connection unexpectedly closed" in message.last_error
+    assert message.next_attempt_at > timezone.now()
+    assert mailoutbox == []
+    with time_machine.travel(message.next_attempt_at + timedelta(seconds=1)):
+        assert outbox.outbox_flush() == 1  # eager Celery delivers it now
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.attempts == 2
+    assert len(mailoutbox) == 1
+
+
+def test_gives_up_after_the_last_attempt():
+    message = send()
+    message.attempts = outbox.MAX_ATTEMPTS - 1
+    message.save()
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("down")
+    ):
+        outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.GAVE_UP
+
+
+def test_broker_down_at_commit_leaves_the_message_for_the_flush(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(outbox_deliver, "delay", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = send()
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING and mailoutbox == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert outbox.outbox_flush() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and len(mailoutbox) == 1
+
+
+def test_a_rolled_back_change_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                send()
+                raise RuntimeError("the save failed")
+        except RuntimeError:
+            pass
+    assert OutboxMessage.objects.count() == 0 and mailoutbox == []
+
+
+def test_mailbox_shows_messages_and_their_links(client):
+    message = send()
+    listing = client.get(reverse("dev:mailbox"))
+    assert listing.status_code == 200 and message.subject.encode() in listing.content
+    detail = client.get(reverse("dev:mailbox_detail", args=[message.pk]))
+    assert b'href="http://127.0.0.1:8000/x"' in detail.content
+    html = client.get(reverse("dev:mailbox_html", args=[message.pk]))
+    assert html["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_mailbox_does_not_exist_when_real_email_is_configured(client, settings):
+    settings.DEV_MAILBOX = False
+    message = send()
+    assert client.get(reverse("dev:mailbox")).status_code == 404
+    assert client.get(reverse("dev:mailbox_detail", args=[message.pk])).status_code == 404
