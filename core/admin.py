@@ -13,8 +13,20 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "title", "phone"]}),
-        ("Access", {"fields": ["is_active", "is_coordinator", "is_staff", "is_superuser",
-                               "groups", "user_permissions", "link_version"]}),
+        (
+            "Access",
+            {
+                "fields": [
+                    "is_active",
+                    "is_coordinator",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                    "link_version",
+                ]
+            },
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]

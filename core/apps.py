@@ -7,15 +7,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app declares its rules in its own permissions module; importing them here
-        # registers them with the one permission entry point, core.permissions.user_may.
+        # registers them with the one permission entry point, core.permissions.user_may; their
+        # reminders modules register deadline sources with core.services.reminders.
         from importlib import import_module
 
         from django.apps import apps
 
         for config in apps.get_app_configs():
             if config.name in {"core", "partnership", "mou", "needs_matrix", "meetings"}:
-                try:
-                    import_module(f"{config.name}.permissions")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.permissions":
-                        raise
+                for module in ("permissions", "reminders"):
+                    try:
+                        import_module(f"{config.name}.{module}")
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"{config.name}.{module}":
+                            raise

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.models import ReminderPreference
+
 
 class SigninLinkRequestForm(forms.Form):
     email = forms.EmailField(
@@ -15,3 +17,19 @@ class PasswordSigninForm(AuthenticationForm):
         "invalid_login": "That e-mail address and password do not match an account.",
         "inactive": "This account is inactive.",
     }
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["delegate_email", "editor_opt_in"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_delegate_email(self) -> str:
+        email = self.cleaned_data["delegate_email"].strip().lower()
+        if email and email == self.user.email.lower():
+            raise forms.ValidationError("Your delegate must be someone else.")
+        return email

@@ -123,3 +123,98 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class ReminderSchedule(models.Model):
+    """The reminder stages for one deadline owner (an MOU version, a meeting's action items,
+    a signing round). Owners without a row use the default stages."""
+
+    owner_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    owner_id = models.PositiveBigIntegerField()
+    # Days before the deadline, e.g. [14, 7, 2, 0]; 0 is the day itself.
+    days_before = models.JSONField(default=list)
+    overdue_every_days = models.PositiveSmallIntegerField(default=7)
+    overdue_max = models.PositiveSmallIntegerField(default=4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id"], name="reminder_schedule_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder stages for {self.owner_type} {self.owner_id}"
+
+
+class Reminder(models.Model):
+    """One e-mail due for a (subject, stage, recipient), claimed once.
+
+    The unique constraint is the claim: a sweep inserts the rows it means to send with
+    conflicts ignored, then sends only the rows that carry its own sweep id. Two sweeps at
+    once, or the same sweep run twice, can never send the same reminder twice.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Partner lead"
+        EDITOR = "editor", "Editor"
+        DELEGATE = "delegate", "Delegate"
+        SIGNER = "signer", "Signing leader"
+        OWNER = "owner", "Owner"
+        COORDINATOR = "coordinator", "Coordinator"
+
+    source = models.CharField(max_length=40, db_index=True)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    stage = models.CharField(max_length=40)
+    recipient_email = models.EmailField(max_length=254)
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sweep = models.UUIDField(db_index=True)
+    manual = models.BooleanField(default=False)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.OneToOneField(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
+
+    class Meta:
+        ordering = ["-claimed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "stage", "recipient_email"],
+                name="reminder_claimed_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "-claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.stage} → {self.recipient_email}"
+
+
+class ReminderPreference(models.Model):
+    """A person's reminder settings. Deadline reminders for something their partner owes
+    cannot be switched off; a delegate receives a copy of each."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminder_preference")
+    delegate_email = models.EmailField(
+        "delegate's e-mail",
+        max_length=254,
+        blank=True,
+        help_text="Someone who also receives your deadline reminders (an assistant, a deputy).",
+    )
+    editor_opt_in = models.BooleanField(
+        "remind me as an editor",
+        default=False,
+        help_text="Editors receive deadline reminders only if they ask for them; leads always do.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.user}"

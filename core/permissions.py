@@ -45,9 +45,9 @@ def memberships(user) -> dict[int, str]:
         from partnership.models import Membership, Partner
 
         cached = dict(
-            Membership.objects.filter(
-                user=user, partner__status=Partner.Status.ACTIVE
-            ).values_list("partner_id", "role")
+            Membership.objects.filter(user=user, partner__status=Partner.Status.ACTIVE).values_list(
+                "partner_id", "role"
+            )
         )
         user._portal_memberships = cached
     return cached

@@ -9,9 +9,7 @@ def home_for(*, user) -> dict:
     from partnership.models import Membership, Partner
 
     if is_coordinator(user):
-        counts = dict(
-            Partner.objects.values_list("status").annotate(n=Count("id")).order_by()
-        )
+        counts = dict(Partner.objects.values_list("status").annotate(n=Count("id")).order_by())
         return {"is_coordinator": True, "partner_counts": counts}
     my = (
         Membership.objects.filter(user=user, partner_id__in=list(memberships(user)))

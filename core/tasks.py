@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from core.services import outbox
+from core.services import outbox, reminders
 
 
 @shared_task(
@@ -20,3 +20,9 @@ def outbox_deliver(self, message_id: int) -> None:
 @shared_task
 def outbox_flush() -> int:
     return outbox.outbox_flush()
+
+
+@shared_task
+def reminders_sweep() -> dict:
+    result = reminders.reminders_sweep()
+    return {"considered": result.considered, "claimed": result.claimed}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("link/", views.signin_link_request, name="link_request"),
     path("link/renew/", views.signin_link_renew, name="link_renew"),
     path("link/<str:token>/", views.signin_link_open, name="link"),
+    path("reminders/", views.reminder_settings, name="reminder_settings"),
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +35,9 @@ class PasswordLoginView(LoginView):
             form = self.get_form()
             form.is_valid()
             form.errors.clear()
-            form.add_error(None, "Too many sign-in attempts. Wait an hour, or ask for a sign-in link.")
+            form.add_error(
+                None, "Too many sign-in attempts. Wait an hour, or ask for a sign-in link."
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -44,8 +46,12 @@ class PasswordLoginView(LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        event_record(action="signin.password", actor=form.get_user(), subject=form.get_user(),
-                     request=self.request)
+        event_record(
+            action="signin.password",
+            actor=form.get_user(),
+            subject=form.get_user(),
+            request=self.request,
+        )
         return response
 
 
@@ -55,17 +61,23 @@ def signin_link_request(request):
     form = SigninLinkRequestForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "core/link_request.html", {"form": form, "next": next_path},
-                          status=400)
+            return render(
+                request, "core/link_request.html", {"form": form, "next": next_path}, status=400
+            )
         try:
             accounts.signin_link_request(
-                email=form.cleaned_data["email"], ip=client_ip(request), next_path=next_path,
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+                next_path=next_path,
                 request=request,
             )
         except accounts.RateLimited:
-            form.add_error(None, "Too many links were asked for. Please wait an hour and try again.")
-            return render(request, "core/link_request.html", {"form": form, "next": next_path},
-                          status=429)
+            form.add_error(
+                None, "Too many links were asked for. Please wait an hour and try again."
+            )
+            return render(
+                request, "core/link_request.html", {"form": form, "next": next_path}, status=429
+            )
         return render(request, "core/link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "core/link_request.html", {"form": form, "next": next_path})
 
@@ -77,13 +89,17 @@ def signin_link_open(request, token: str):
         target = signin_link_read(token=token)
     except LinkExpired:
         return render(
-            request, "core/link_problem.html",
-            {"expired": True, "token": token, "form": SigninLinkRequestForm()}, status=410,
+            request,
+            "core/link_problem.html",
+            {"expired": True, "token": token, "form": SigninLinkRequestForm()},
+            status=410,
         )
     except LinkInvalid:
         return render(
-            request, "core/link_problem.html",
-            {"expired": False, "form": SigninLinkRequestForm()}, status=400,
+            request,
+            "core/link_problem.html",
+            {"expired": False, "form": SigninLinkRequestForm()},
+            status=400,
         )
     user = target.user
     if not user.is_coordinator and not memberships(user):
@@ -104,17 +120,31 @@ def signin_link_renew(request):
     except LinkExpired as expired:
         try:
             accounts.signin_link_request(
-                email=expired.user.email, ip=client_ip(request), request=request,
+                email=expired.user.email,
+                ip=client_ip(request),
+                request=request,
                 next_path=_next_from_token(token),
             )
         except accounts.RateLimited:
-            return render(request, "core/link_problem.html",
-                          {"expired": True, "token": token, "rate_limited": True,
-                           "form": SigninLinkRequestForm()}, status=429)
+            return render(
+                request,
+                "core/link_problem.html",
+                {
+                    "expired": True,
+                    "token": token,
+                    "rate_limited": True,
+                    "form": SigninLinkRequestForm(),
+                },
+                status=429,
+            )
         return render(request, "core/link_sent.html", {"email": expired.user.email})
     except LinkInvalid:
-        return render(request, "core/link_problem.html",
-                      {"expired": False, "form": SigninLinkRequestForm()}, status=400)
+        return render(
+            request,
+            "core/link_problem.html",
+            {"expired": False, "form": SigninLinkRequestForm()},
+            status=400,
+        )
     return redirect("accounts:link", token=token)
 
 
@@ -172,7 +202,31 @@ def mailbox_html(request, pk: int):
     _mailbox_allowed(request)
     message = get_object_or_404(OutboxMessage, pk=pk)
     response = HttpResponse(message.body_html or "<p>(no HTML part)</p>")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; img-src data:"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; img-src data:"
+    )
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from core.forms import ReminderPreferenceForm
+    from core.models import ReminderPreference
+
+    pref = ReminderPreference.objects.filter(user=request.user).first()
+    form = ReminderPreferenceForm(request.POST or None, instance=pref, user=request.user)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "core/reminder_settings.html", {"form": form}, status=400)
+        accounts.reminder_preference_save(
+            user=request.user,
+            delegate_email=form.cleaned_data["delegate_email"],
+            editor_opt_in=form.cleaned_data["editor_opt_in"],
+            request=request,
+        )
+        messages.success(request, "Your reminder settings are saved.")
+        return redirect("accounts:reminder_settings")
+    return render(request, "core/reminder_settings.html", {"form": form})

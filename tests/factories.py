@@ -1,6 +1,7 @@
 """factory_boy factories shared by the whole suite."""
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from core.models import User
 from partnership.models import Membership, Partner, Workgroup
@@ -9,12 +10,12 @@ from partnership.models import Membership, Partner, Workgroup
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name")
     title = "Director"
-    password = factory.PostGenerationMethodCall("set_unusable_password")
+    # People of partners sign in with e-mailed links: no usable password.
+    password = factory.LazyFunction(lambda: make_password(None))
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

@@ -164,6 +164,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Hand the outbox any message that is still pending (broker down at commit time).
     "outbox-flush": {"task": "core.tasks.outbox_flush", "schedule": 60.0},
+    # Works out which deadline reminders are due (a window, not a date) and sends them once.
+    "reminders-sweep": {"task": "core.tasks.reminders_sweep", "schedule": 15 * 60.0},
 }
 
 # --- Sign-in links -----------------------------------------------------------------------

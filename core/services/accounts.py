@@ -43,8 +43,11 @@ def signin_link_send(*, user: User, next_path: str = "/", reason: str, request=N
         kind="signin_link",
     )
     event_record(
-        action="signin.link_sent", subject=user, summary=f"Sign-in link sent to {user.email}",
-        data={"reason": reason}, request=request,
+        action="signin.link_sent",
+        subject=user,
+        summary=f"Sign-in link sent to {user.email}",
+        data={"reason": reason},
+        request=request,
     )
 
 
@@ -53,7 +56,27 @@ def password_attempt_allowed(*, email: str, ip: str | None) -> bool:
         scope="password-ip", ident=ip or "", limit=settings.RATELIMIT_PASSWORD_PER_HOUR * 3
     )
     within_address = ratelimit_hit(
-        scope="password-email", ident=email.strip().lower(),
+        scope="password-email",
+        ident=email.strip().lower(),
         limit=settings.RATELIMIT_PASSWORD_PER_HOUR,
     )
     return within_ip and within_address
+
+
+def reminder_preference_save(*, user: User, delegate_email: str, editor_opt_in: bool, request=None):
+    from core.models import ReminderPreference
+
+    pref, _ = ReminderPreference.objects.get_or_create(user=user)
+    pref.delegate_email = delegate_email
+    pref.editor_opt_in = editor_opt_in
+    pref.full_clean()
+    pref.save()
+    event_record(
+        action="reminders.preferences_changed",
+        actor=user,
+        subject=user,
+        summary="Reminder settings changed",
+        request=request,
+        data={"delegate": bool(delegate_email), "editor_opt_in": editor_opt_in},
+    )
+    return pref

@@ -6,12 +6,14 @@ commit, and a periodic flush hands over anything the broker did not take. A deli
 locks its row, so a message is delivered at most once however often it is handed over.
 """
 
+import functools
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,15 +24,31 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
+@functools.cache
+def _plain_text_engine() -> DjangoTemplates:
+    """The project's template setup with autoescaping off, for the plain-text parts and
+    subjects: "St. Mary's" must not arrive as "St. Mary&#x27;s". HTML parts stay escaped."""
+    conf = settings.TEMPLATES[0]
+    return DjangoTemplates(
+        {
+            "NAME": "plain-text-email",
+            "DIRS": conf.get("DIRS", []),
+            "APP_DIRS": conf.get("APP_DIRS", False),
+            "OPTIONS": {"autoescape": False},
+        }
+    )
+
+
 def _render(template: str, context: dict) -> tuple[str, str, str]:
     context = {
         "site_url": settings.SITE_URL,
         "network_name": settings.NETWORK_NAME,
         **context,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    plain = _plain_text_engine()
+    subject = plain.get_template(f"emails/{template}_subject.txt").render(context).strip()
     subject = " ".join(subject.split())
-    text = render_to_string(f"emails/{template}.txt", context)
+    text = plain.get_template(f"emails/{template}.txt").render(context)
     html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
 
@@ -79,9 +97,7 @@ class DeliveryFailed(Exception):
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     """Deliver one message through the configured e-mail backend, exactly once."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        )
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status in {
             OutboxMessage.Status.SENT,
             OutboxMessage.Status.GAVE_UP,
@@ -106,9 +122,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
                 message.next_attempt_at = None
             else:
                 message.status = OutboxMessage.Status.FAILED
-                message.next_attempt_at = timezone.now() + timedelta(
-                    minutes=2**message.attempts
-                )
+                message.next_attempt_at = timezone.now() + timedelta(minutes=2**message.attempts)
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             failed = message
         else:

@@ -38,14 +38,18 @@ class LinkTarget:
 
 
 def safe_next_path(next_path: str | None) -> str:
-    if next_path and next_path.startswith("/") and url_has_allowed_host_and_scheme(
-        next_path, allowed_hosts=None
+    if (
+        next_path
+        and next_path.startswith("/")
+        and url_has_allowed_host_and_scheme(next_path, allowed_hosts=None)
     ):
         return next_path
     return "/"
 
 
-def signin_token_make(*, user: User, next_path: str = "/", expires_at: datetime | None = None) -> str:
+def signin_token_make(
+    *, user: User, next_path: str = "/", expires_at: datetime | None = None
+) -> str:
     if expires_at is None:
         expiry = int(time.time()) + settings.SIGNIN_LINK_MAX_AGE
     else:

@@ -1,0 +1,421 @@
+"""One reminder engine for every kind of deadline.
+
+A *source* (``mou.reminders``, ``meetings.reminders``, ...) says what is due: for each
+subject with a deadline (a role block, an action item, a signature request) it works out
+the current stage with ``stage_current`` and lists who should hear about it. The engine
+claims each (subject, stage, recipient) once in the database and writes the e-mails to the
+outbox, which delivers them after the commit, with retries.
+
+A sweep selects a window, never an exact date: a subject's current stage is the latest
+stage whose moment has passed, so a sweep that runs late (a worker down for two days)
+sends the latest due stage once, not a burst of the stages it missed, and skips nothing
+that is still due.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.models import Reminder, ReminderPreference, ReminderSchedule, User
+from core.services.events import event_record
+from core.services.outbox import outbox_send_templated
+from core.services.signin import signin_link_make
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DAYS_BEFORE = (14, 7, 2, 0)
+DEFAULT_OVERDUE_EVERY_DAYS = 7
+DEFAULT_OVERDUE_MAX = 4
+# Stage e-mails go out in the morning of their day, in the network's time zone.
+SEND_AT = time(8, 0)
+MANUAL_LIMIT_PER_DAY = 2
+
+
+# --- stages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    days_before: tuple[int, ...] = DEFAULT_DAYS_BEFORE
+    overdue_every_days: int = DEFAULT_OVERDUE_EVERY_DAYS
+    overdue_max: int = DEFAULT_OVERDUE_MAX
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    due_at: datetime
+    days_before: int | None  # None once overdue
+    overdue_count: int = 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_before is None
+
+
+def _morning_of(day, tz) -> datetime:
+    return datetime.combine(day, SEND_AT, tzinfo=tz)
+
+
+def stages_for(*, deadline: datetime, spec: ScheduleSpec) -> list[Stage]:
+    tz = timezone.get_default_timezone()
+    local_deadline = timezone.localtime(deadline, tz)
+    stages: list[Stage] = []
+    for days in sorted(set(spec.days_before), reverse=True):
+        due = _morning_of(local_deadline.date() - timedelta(days=days), tz)
+        if days == 0:
+            # The day itself: in the morning, or earlier when the deadline is that early.
+            due = min(due, deadline - timedelta(hours=2))
+            label = "today is the deadline"
+        else:
+            label = f"{days} day{'s' if days != 1 else ''} before the deadline"
+        stages.append(Stage(key=f"before-{days}", label=label, due_at=due, days_before=days))
+    for n in range(1, spec.overdue_max + 1):
+        due = _morning_of(local_deadline.date() + timedelta(days=n * spec.overdue_every_days), tz)
+        stages.append(
+            Stage(
+                key=f"overdue-{n}",
+                label=f"overdue ({n})",
+                due_at=due,
+                days_before=None,
+                overdue_count=n,
+            )
+        )
+    return sorted(stages, key=lambda s: s.due_at)
+
+
+def stage_current(*, deadline: datetime, spec: ScheduleSpec, now: datetime) -> Stage | None:
+    """The latest stage whose moment has passed: the window a sweep works in."""
+    current = None
+    for stage in stages_for(deadline=deadline, spec=spec):
+        if stage.due_at <= now:
+            current = stage
+    return current
+
+
+def schedules_for(owners: Iterable[models.Model]) -> dict[tuple[int, int], ScheduleSpec]:
+    """{(content type id, owner id): spec} for the given owners, in one query."""
+    owners = list(owners)
+    if not owners:
+        return {}
+    ct_ids = {ContentType.objects.get_for_model(o).pk for o in owners}
+    rows = ReminderSchedule.objects.filter(
+        owner_type_id__in=ct_ids, owner_id__in={o.pk for o in owners}
+    )
+    return {
+        (row.owner_type_id, row.owner_id): ScheduleSpec(
+            days_before=tuple(row.days_before) or DEFAULT_DAYS_BEFORE,
+            overdue_every_days=row.overdue_every_days,
+            overdue_max=row.overdue_max,
+        )
+        for row in rows
+    }
+
+
+def schedule_spec(owner: models.Model, cache: dict | None = None) -> ScheduleSpec:
+    key = (ContentType.objects.get_for_model(owner).pk, owner.pk)
+    if cache is None:
+        cache = schedules_for([owner])
+    return cache.get(key, ScheduleSpec())
+
+
+def schedule_set(
+    *,
+    owner: models.Model,
+    days_before: list[int],
+    overdue_every_days: int,
+    overdue_max: int,
+    by: User | None = None,
+    request=None,
+) -> ReminderSchedule:
+    if any(d < 0 or d > 365 for d in days_before) or not days_before:
+        raise ValueError("Stages are whole days before the deadline, from 0 to 365.")
+    if not 1 <= overdue_every_days <= 60 or not 0 <= overdue_max <= 12:
+        raise ValueError("Overdue reminders repeat every 1 to 60 days, at most 12 times.")
+    row, _ = ReminderSchedule.objects.update_or_create(
+        owner_type=ContentType.objects.get_for_model(owner),
+        owner_id=owner.pk,
+        defaults={
+            "days_before": sorted(set(days_before), reverse=True),
+            "overdue_every_days": overdue_every_days,
+            "overdue_max": overdue_max,
+        },
+    )
+    event_record(
+        action="reminders.schedule_changed",
+        actor=by,
+        subject=owner,
+        summary=f"Reminder stages: {row.days_before} days before; every {overdue_every_days} "
+        f"days overdue, at most {overdue_max} times",
+        request=request,
+    )
+    return row
+
+
+# --- what sources hand the engine -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    role: str
+    user: User | None = None
+    # Users get a personal sign-in link that opens this path; others get a plain link.
+    link_path: str | None = None
+
+
+@dataclass
+class Due:
+    subject: models.Model
+    stage: str
+    stage_label: str
+    due_at: datetime
+    recipients: list[Recipient]
+    template: str
+    context: dict = field(default_factory=dict)
+    link_expires_at: datetime | None = None
+
+
+class ReminderSource(ABC):
+    """Subclass, set ``name`` and register with ``@reminder_source``."""
+
+    name: str = ""
+
+    @abstractmethod
+    def due(self, *, now: datetime) -> Iterable[Due]:
+        """Every reminder whose stage window is open now, with its recipients."""
+
+    @abstractmethod
+    def due_for(self, *, subject: models.Model, now: datetime) -> Due | None:
+        """The reminder a coordinator's "remind now" would send for one subject."""
+
+
+_SOURCES: dict[str, ReminderSource] = {}
+
+
+def reminder_source(cls: type[ReminderSource]) -> type[ReminderSource]:
+    _SOURCES[cls.name] = cls()
+    return cls
+
+
+def sources() -> dict[str, ReminderSource]:
+    return dict(_SOURCES)
+
+
+def with_delegates(
+    recipients: list[Recipient], prefs: dict[int, ReminderPreference]
+) -> list[Recipient]:
+    """Add each person's delegate (a copy, without the person's own sign-in link)."""
+    out = list(recipients)
+    seen = {r.email.lower() for r in recipients}
+    for r in recipients:
+        pref = prefs.get(r.user.pk) if r.user else None
+        if pref and pref.delegate_email and pref.delegate_email.lower() not in seen:
+            seen.add(pref.delegate_email.lower())
+            out.append(
+                Recipient(
+                    email=pref.delegate_email, role=Reminder.Role.DELEGATE, link_path=r.link_path
+                )
+            )
+    return out
+
+
+def preferences_for(user_ids: Iterable[int]) -> dict[int, ReminderPreference]:
+    return {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=set(user_ids))}
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    considered: int = 0
+    claimed: int = 0
+    skipped_already_sent: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def _key(ct_id: int, subject_id: int, stage: str, email: str) -> tuple:
+    return (ct_id, subject_id, stage, email.lower())
+
+
+def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    for name, source in sources().items():
+        dues = list(source.due(now=now))
+        claimed = _claim_and_send(source=name, dues=dues, now=now)
+        result.considered += sum(len(d.recipients) for d in dues)
+        result.claimed += claimed
+        result.by_source[name] = claimed
+    result.skipped_already_sent = result.considered - result.claimed
+    return result
+
+
+def _claim_and_send(
+    *, source: str, dues: list[Due], now: datetime, manual_by: User | None = None
+) -> int:
+    if not dues:
+        return 0
+    sweep = uuid.uuid4()
+    ct_by_model: dict[type, ContentType] = {}
+    planned: dict[tuple, tuple[Due, Recipient]] = {}
+    for due in dues:
+        model = type(due.subject)
+        ct = ct_by_model.setdefault(model, ContentType.objects.get_for_model(model))
+        for recipient in due.recipients:
+            planned.setdefault(
+                _key(ct.pk, due.subject.pk, due.stage, recipient.email), (due, recipient)
+            )
+    # Leave out what an earlier sweep already claimed (one query per subject type), then
+    # claim the rest; a concurrent sweep's rows make ours conflict and be ignored.
+    for ct in ct_by_model.values():
+        ids = [k[1] for k in planned if k[0] == ct.pk]
+        stages = {k[2] for k in planned if k[0] == ct.pk}
+        for chunk_start in range(0, len(ids), 5000):
+            existing = Reminder.objects.filter(
+                subject_type=ct,
+                subject_id__in=ids[chunk_start : chunk_start + 5000],
+                stage__in=stages,
+            ).values_list("subject_type_id", "subject_id", "stage", "recipient_email")
+            for row in existing:
+                planned.pop(_key(*row), None)
+    if not planned:
+        return 0
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    source=source,
+                    subject_type_id=key[0],
+                    subject_id=key[1],
+                    stage=key[2],
+                    recipient_email=key[3],
+                    recipient=recipient.user,
+                    role=recipient.role,
+                    due_at=due.due_at,
+                    claimed_at=now,
+                    sweep=sweep,
+                    manual=manual_by is not None,
+                    sent_by=manual_by,
+                )
+                for key, (due, recipient) in planned.items()
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        mine = list(Reminder.objects.filter(sweep=sweep))
+        for reminder in mine:
+            due, recipient = planned[
+                _key(
+                    reminder.subject_type_id,
+                    reminder.subject_id,
+                    reminder.stage,
+                    reminder.recipient_email,
+                )
+            ]
+            reminder.message = _send(due=due, recipient=recipient, manual=manual_by is not None)
+        Reminder.objects.bulk_update(mine, ["message"], batch_size=1000)
+    return len(mine)
+
+
+def _send(*, due: Due, recipient: Recipient, manual: bool):
+    link = None
+    if recipient.link_path:
+        if recipient.user is not None:
+            link = signin_link_make(
+                user=recipient.user, next_path=recipient.link_path, expires_at=due.link_expires_at
+            )
+        else:
+            link = settings.SITE_URL + recipient.link_path
+    return outbox_send_templated(
+        to=recipient.user or recipient.email,
+        template=due.template,
+        context={
+            **due.context,
+            "stage": due.stage,
+            "stage_label": due.stage_label,
+            "role": recipient.role,
+            "link": link,
+            "personal_link": recipient.user is not None,
+            "manual": manual,
+            "recipient_email": recipient.email,
+        },
+        kind=f"reminder:{due.template}",
+    )
+
+
+class ManualLimitReached(Exception):
+    pass
+
+
+def reminder_send_now(
+    *, source: str, subject: models.Model, by: User, now: datetime | None = None, request=None
+) -> int:
+    """A coordinator's "remind now": the subject's current reminder, sent at once, at most
+    MANUAL_LIMIT_PER_DAY times a day for one subject."""
+    now = now or timezone.now()
+    ct = ContentType.objects.get_for_model(subject)
+    sent_today = (
+        Reminder.objects.filter(
+            subject_type=ct,
+            subject_id=subject.pk,
+            manual=True,
+            claimed_at__gte=now - timedelta(days=1),
+        )
+        .values("stage")
+        .distinct()
+        .count()
+    )
+    if sent_today >= MANUAL_LIMIT_PER_DAY:
+        raise ManualLimitReached(
+            f"{MANUAL_LIMIT_PER_DAY} reminders were already sent by hand in the last 24 hours."
+        )
+    due = sources()[source].due_for(subject=subject, now=now)
+    if due is None or not due.recipients:
+        return 0
+    total_manual = (
+        Reminder.objects.filter(subject_type=ct, subject_id=subject.pk, manual=True)
+        .values("stage")
+        .distinct()
+        .count()
+    )
+    due.stage = f"manual-{total_manual + 1}"
+    due.stage_label = "a reminder from the coordinator"
+    claimed = _claim_and_send(source=source, dues=[due], now=now, manual_by=by)
+    event_record(
+        action="reminders.sent_by_hand",
+        actor=by,
+        subject=subject,
+        summary=f"Reminder sent by hand to {claimed} recipient(s)",
+        request=request,
+    )
+    return claimed
+
+
+def last_reminders(*, subjects: list[models.Model]) -> dict[int, Reminder]:
+    """{subject id: its latest reminder, with the outbox message} for one subject type,
+    in one query (the dashboard's "last reminder" column)."""
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(type(subjects[0]))
+    latest: dict[int, Reminder] = {}
+    rows = (
+        Reminder.objects.filter(subject_type=ct, subject_id__in=[s.pk for s in subjects])
+        .select_related("message")
+        .order_by("subject_id", "-claimed_at", "-id")
+    )
+    for row in rows:
+        latest.setdefault(row.subject_id, row)
+    return latest

@@ -1,0 +1,210 @@
+"""Deadline reminders for role blocks, and the coordinator's daily digest.
+
+Registered with the one reminder engine (core.services.reminders), which claims each
+(block, stage, recipient) once and sends it through the outbox.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+
+from core.models import Reminder, User
+from core.services import reminders as engine
+from mou.models import MouVersion, RoleBlock
+from partnership.models import Membership, Partner
+
+PENDING = (
+    RoleBlock.Status.NOT_STARTED,
+    RoleBlock.Status.DRAFT,
+    RoleBlock.Status.CHANGES_REQUESTED,
+)
+LINK_VALID_AFTER_DEADLINE = timedelta(days=7)
+SIGNER_STAGE = "before-2"
+
+
+def _pending_blocks():
+    return RoleBlock.objects.filter(
+        version__status=MouVersion.Status.OPEN,
+        status__in=PENDING,
+        partner__status=Partner.Status.ACTIVE,
+    ).select_related("version", "partner")
+
+
+def _people_by_partner(partner_ids) -> dict[int, list[Membership]]:
+    people: dict[int, list[Membership]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        partner_id__in=set(partner_ids),
+        role__in=[Membership.Role.LEAD, Membership.Role.EDITOR],
+        user__is_active=True,
+    ).select_related("user")
+    for membership in rows:
+        people[membership.partner_id].append(membership)
+    return people
+
+
+def _due_for_block(
+    block: RoleBlock,
+    stage: engine.Stage,
+    people: list[Membership],
+    prefs: dict,
+) -> engine.Due:
+    path = block.get_absolute_url()
+    recipients = []
+    for membership in people:
+        pref = prefs.get(membership.user_id)
+        if membership.role == Membership.Role.LEAD or (pref and pref.editor_opt_in):
+            recipients.append(
+                engine.Recipient(
+                    email=membership.user.email,
+                    role=membership.role,
+                    user=membership.user,
+                    link_path=path,
+                )
+            )
+    recipients = engine.with_delegates(recipients, prefs)
+    if stage.key == SIGNER_STAGE and block.signing_leader_email:
+        known = {r.email.lower() for r in recipients}
+        if block.signing_leader_email.lower() not in known:
+            recipients.append(
+                engine.Recipient(email=block.signing_leader_email, role=Reminder.Role.SIGNER)
+            )
+    deadline = block.effective_deadline
+    return engine.Due(
+        subject=block,
+        stage=stage.key,
+        stage_label=stage.label,
+        due_at=stage.due_at,
+        recipients=recipients,
+        template="reminder_block",
+        context={
+            "block": block,
+            "partner": block.partner,
+            "version": block.version,
+            "deadline": deadline,
+            "overdue": stage.is_overdue,
+            "days_before": stage.days_before,
+            "state": block.status,
+            "review_comment": block.review_comment
+            if block.status == RoleBlock.Status.CHANGES_REQUESTED
+            else "",
+        },
+        link_expires_at=deadline + LINK_VALID_AFTER_DEADLINE,
+    )
+
+
+@engine.reminder_source
+class BlockDeadlines(engine.ReminderSource):
+    name = "mou.block"
+
+    def due(self, *, now: datetime):
+        blocks = list(_pending_blocks())
+        specs = engine.schedules_for({b.version for b in blocks})
+        current: list[tuple[RoleBlock, engine.Stage]] = []
+        for block in blocks:
+            spec = engine.schedule_spec(block.version, specs)
+            stage = engine.stage_current(deadline=block.effective_deadline, spec=spec, now=now)
+            if stage is not None:
+                current.append((block, stage))
+        if not current:
+            return []
+        people = _people_by_partner(b.partner_id for b, _ in current)
+        prefs = engine.preferences_for(m.user_id for ms in people.values() for m in ms)
+        return [
+            _due_for_block(block, stage, people.get(block.partner_id, []), prefs)
+            for block, stage in current
+        ]
+
+    def due_for(self, *, subject: RoleBlock, now: datetime):
+        if subject.status not in PENDING or subject.version.status != MouVersion.Status.OPEN:
+            return None
+        spec = engine.schedule_spec(subject.version)
+        stage = engine.stage_current(
+            deadline=subject.effective_deadline, spec=spec, now=now
+        ) or engine.Stage(
+            key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
+        )
+        people = _people_by_partner([subject.partner_id]).get(subject.partner_id, [])
+        prefs = engine.preferences_for(m.user_id for m in people)
+        due = _due_for_block(subject, stage, people, prefs)
+        due.due_at = now
+        due.context["overdue"] = subject.effective_deadline < now
+        due.context["days_before"] = None
+        return due
+
+
+DIGEST_HOUR = 7
+
+
+@engine.reminder_source
+class CoordinatorDigest(engine.ReminderSource):
+    """One e-mail a day to each coordinator, per open version, while blocks are pending."""
+
+    name = "mou.digest"
+
+    def due(self, *, now: datetime):
+        from django.utils import timezone
+
+        local_now = timezone.localtime(now)
+        if local_now.hour < DIGEST_HOUR:
+            return []
+        versions = list(
+            MouVersion.objects.filter(status=MouVersion.Status.OPEN).annotate(
+                pending=Count("blocks", filter=Q(blocks__status__in=PENDING)),
+                submitted=Count("blocks", filter=Q(blocks__status=RoleBlock.Status.SUBMITTED)),
+            )
+        )
+        versions = [v for v in versions if v.pending or v.submitted]
+        if not versions:
+            return []
+        coordinators = list(User.objects.filter(is_coordinator=True, is_active=True))
+        pending_rows = defaultdict(list)
+        for block in (
+            RoleBlock.objects.filter(
+                version__in=versions,
+                status__in=(*PENDING, RoleBlock.Status.SUBMITTED),
+            )
+            .select_related("partner")
+            .order_by("partner__name")
+        ):
+            pending_rows[block.version_id].append(block)
+        day = local_now.date()
+        due_at = local_now.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+        return [
+            self._due(version, coordinators, pending_rows[version.pk], day, due_at, now)
+            for version in versions
+        ]
+
+    def _due(self, version, coordinators, blocks, day, due_at, now):
+        by_status = defaultdict(list)
+        for block in blocks:
+            by_status[block.status].append(block)
+        return engine.Due(
+            subject=version,
+            stage=f"digest-{day.isoformat()}",
+            stage_label="daily digest",
+            due_at=due_at,
+            recipients=[
+                engine.Recipient(
+                    email=c.email,
+                    role=Reminder.Role.COORDINATOR,
+                    user=c,
+                    link_path=version.get_absolute_url(),
+                )
+                for c in coordinators
+            ],
+            template="reminder_digest",
+            context={
+                "version": version,
+                "deadline": version.deadline,
+                "overdue": version.deadline < now,
+                "not_started": by_status[RoleBlock.Status.NOT_STARTED],
+                "drafts": by_status[RoleBlock.Status.DRAFT],
+                "changes_requested": by_status[RoleBlock.Status.CHANGES_REQUESTED],
+                "to_review": by_status[RoleBlock.Status.SUBMITTED],
+                "day": day,
+            },
+        )
+
+    def due_for(self, *, subject, now):
+        return None
