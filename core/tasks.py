@@ -1,6 +1,7 @@
 """Thin Celery tasks: take ids, call a service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from core.services import outbox, reminders
 
@@ -8,7 +9,7 @@ from core.services import outbox, reminders
 @shared_task(
     bind=True,
     autoretry_for=(outbox.DeliveryFailed,),
-    retry_backoff=30,
+    retry_backoff=settings.OUTBOX_RETRY_BACKOFF,
     retry_backoff_max=3600,
     max_retries=outbox.MAX_ATTEMPTS,
     acks_late=True,

@@ -156,6 +156,8 @@ if CELERY_BROKER_URL == "filesystem://":
     }
     for _folder in ("out", "processed"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+# Seconds before the first retry of a failed delivery; it doubles up to an hour.
+OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

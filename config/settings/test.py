@@ -6,7 +6,10 @@ from .base import env
 SECRET_KEY = "test-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not env("EMAIL_URL", default=""):
+    # Tests read mail from django.core.mail.outbox; a test that starts a real SMTP server
+    # hands its address to a worker process through EMAIL_URL.
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEV_MAILBOX = True
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -14,7 +17,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/portal-test-media")  # overridden per test
+# Each test gets its own MEDIA_ROOT (tests/conftest.py); this is only the fallback.
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 # Serve static files straight from the app folders (no collectstatic needed).
 STATIC_ROOT = None

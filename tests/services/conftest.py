@@ -33,41 +33,72 @@ def real_services(transactional_db):
 
 
 @pytest.fixture
-def celery_worker_process(real_services):
-    """A real `celery worker` on Redis against this test's PostgreSQL database, listening on a
-    queue of its own so parallel test processes never take each other's tasks."""
+def start_worker(real_services):
+    """start_worker(extra_env={}, concurrency=1) -> queue name. A real `celery worker` on
+    Redis against this test's PostgreSQL database, listening on a queue of its own so
+    parallel test processes never take each other's tasks. Stopped after the test."""
     from config.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=solo",
-         "--loglevel=INFO", f"--hostname={queue}@localhost", "--without-mingle",
-         "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    workers: list[subprocess.Popen] = []
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
+
+    def start(extra_env: dict | None = None, concurrency: int = 1) -> str:
+        queue = f"test-{uuid.uuid4().hex[:10]}"
+        db = connection.settings_dict
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            **(extra_env or {}),
+        }
+        pool = ["--pool=solo"] if concurrency == 1 else ["--pool=threads", f"-c{concurrency}"]
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    queue,
+                    *pool,
+                    "--loglevel=INFO",
+                    f"--hostname={queue}@localhost",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        app.conf.task_always_eager = False
+        app.conf.task_default_queue = queue
+        return queue
+
     try:
-        yield queue
+        yield start
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@pytest.fixture
+def celery_worker_process(start_worker):
+    return start_worker()
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):

@@ -10,7 +10,8 @@ from tests.services.conftest import wait_for
 def test_outbox_message_is_delivered_by_a_real_worker(celery_worker_process):
     with transaction.atomic():
         message = outbox_send_templated(
-            to="lead@example.org", template="signin_link",
+            to="lead@example.org",
+            template="signin_link",
             context={"link": "https://portal.example.org/x", "reason": "requested", "hours": 1},
             kind="test",
         )
