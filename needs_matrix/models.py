@@ -6,6 +6,7 @@ No entry for a (partner, category) means "not assessed", which is not the same a
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,7 +20,11 @@ class CategoryGroup(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="matrix_group_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="matrix_group_name_ci_unique",
+                violation_error_message="A category group with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -49,7 +54,11 @@ class Category(models.Model):
         ordering = ["group__order", "group__name", "order", "name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="matrix_category_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="matrix_category_name_ci_unique",
+                violation_error_message="A category with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +100,7 @@ class MatrixEntry(models.Model):
     capacity_note = models.CharField(
         max_length=500, blank=True, help_text="For contributions: what and how much."
     )
-    note = models.TextField(max_length=2000, blank=True)
+    note = models.TextField(max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -121,6 +130,10 @@ class MatrixEntry(models.Model):
     @property
     def contributes(self) -> bool:
         return self.stance in CONTRIBUTING_STANCES
+
+    @property
+    def stance_css(self) -> str:
+        return "cell-" + self.stance.replace("_", "-")
 
     def clean(self) -> None:
         errors = {}

@@ -1,0 +1,219 @@
+"""Input shapes for the matrix pages: filters, a partner's row, categories, the import."""
+
+from dataclasses import dataclass
+
+from django import forms
+
+from needs_matrix.models import Category, CategoryGroup, MatrixEntry, Priority, Stance
+from needs_matrix.selectors import MatrixFilters, PartnerRow
+from needs_matrix.services import EntryValues
+from partnership.models import PartnerKind, Workgroup
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+SMALL_SELECT = {"class": "form-select form-select-sm"}
+
+
+class MatrixFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Partner kind",
+        required=False,
+        choices=[("", "All kinds"), *PartnerKind.choices],
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    workgroup = forms.ModelChoiceField(
+        label="Workgroup",
+        required=False,
+        queryset=Workgroup.objects.only("id", "name"),
+        empty_label="All workgroups",
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    group = forms.ModelChoiceField(
+        label="Category group",
+        required=False,
+        queryset=CategoryGroup.objects.all(),
+        empty_label="All groups",
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    retired = forms.BooleanField(
+        label="Show retired categories",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, with_retired: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_retired:
+            del self.fields["retired"]
+
+    def filters(self) -> MatrixFilters:
+        """The filters asked for; a value that is not valid is ignored, never an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        workgroup = data.get("workgroup")
+        group = data.get("group")
+        return MatrixFilters(
+            kind=data.get("kind") or "",
+            workgroup_id=workgroup.pk if workgroup else None,
+            group_id=group.pk if group else None,
+            include_retired=bool(data.get("retired")),
+        )
+
+    def querystring(self) -> str:
+        """The filters as a query string, for pagination links."""
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        for name in self.fields:
+            value = self.data.get(name)
+            if value:
+                query[name] = value
+        return query.urlencode()
+
+
+@dataclass
+class RowLine:
+    category: Category
+    stance: forms.BoundField
+    priority: forms.BoundField
+    capacity_note: forms.BoundField
+    note: forms.BoundField
+    helpers: list[str]
+    entry: MatrixEntry | None
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.stance.errors
+            or self.priority.errors
+            or self.capacity_note.errors
+            or self.note.errors
+        )
+
+
+@dataclass
+class RowGroup:
+    group: CategoryGroup
+    lines: list[RowLine]
+
+
+class RowForm(forms.Form):
+    """One partner's whole row: four fields per current category."""
+
+    def __init__(self, *args, row: PartnerRow, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row = row
+        for category in row.categories:
+            entry: MatrixEntry | None = row.entries.get(category.pk)
+            pk = category.pk
+            self.fields[f"stance_{pk}"] = forms.ChoiceField(
+                label=f"Stance on {category.name}",
+                choices=Stance.choices,
+                initial=entry.stance if entry else Stance.NOT_ASSESSED,
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "data-matrix-stance": str(pk)}
+                ),
+            )
+            self.fields[f"priority_{pk}"] = forms.ChoiceField(
+                label=f"Priority of the need for {category.name}",
+                choices=[("", "—"), *Priority.choices],
+                required=False,
+                initial=entry.priority if entry else "",
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "data-matrix-priority": str(pk)}
+                ),
+            )
+            self.fields[f"capacity_{pk}"] = forms.CharField(
+                label=f"What you can contribute to {category.name}",
+                max_length=500,
+                required=False,
+                initial=entry.capacity_note if entry else "",
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "data-matrix-capacity": str(pk)}
+                ),
+            )
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label=f"Note on {category.name}",
+                max_length=2000,
+                required=False,
+                initial=entry.note if entry else "",
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for category in self.row.categories:
+            stance = cleaned.get(f"stance_{category.pk}")
+            if stance in (Stance.NEED, Stance.BOTH) and not cleaned.get(f"priority_{category.pk}"):
+                self.add_error(f"priority_{category.pk}", "Choose a priority for this need.")
+        return cleaned
+
+    def values(self) -> dict[int, EntryValues]:
+        data = self.cleaned_data
+        return {
+            c.pk: EntryValues(
+                stance=data[f"stance_{c.pk}"],
+                priority=data.get(f"priority_{c.pk}", ""),
+                capacity_note=data.get(f"capacity_{c.pk}", ""),
+                note=data.get(f"note_{c.pk}", ""),
+            )
+            for c in self.row.categories
+        }
+
+    def add_service_errors(self, error_dict: dict[str, list[str]]) -> None:
+        for key, messages in error_dict.items():
+            name = key.replace("capacity_note_", "capacity_")
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+    def groups(self) -> list[RowGroup]:
+        """The fields laid out by category group, for the template."""
+        groups: list[RowGroup] = []
+        for category in self.row.categories:
+            if not groups or groups[-1].group.pk != category.group_id:
+                groups.append(RowGroup(group=category.group, lines=[]))
+            pk = category.pk
+            groups[-1].lines.append(
+                RowLine(
+                    category=category,
+                    stance=self[f"stance_{pk}"],
+                    priority=self[f"priority_{pk}"],
+                    capacity_note=self[f"capacity_{pk}"],
+                    note=self[f"note_{pk}"],
+                    helpers=self.row.helpers.get(pk, []),
+                    entry=self.row.entries.get(pk),
+                )
+            )
+        return groups
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["group", "name", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"order": "Position within the group (smaller first)."}
+
+
+class CategoryGroupForm(forms.ModelForm):
+    class Meta:
+        model = CategoryGroup
+        fields = ["name", "order"]
+        help_texts = {"order": "Position among the groups (smaller first)."}
+
+
+class MatrixImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        allow_empty_file=True,  # the import service explains an empty file itself
+        help_text="UTF-8 CSV with the columns partner, category, stance, priority, "
+        "capacity_note, note (the same as the CSV export).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB; split it in parts.")
+        return upload

@@ -1,0 +1,153 @@
+"""The coordinator's taxonomy: groups and categories; retiring keeps entries and history."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.models import User
+from core.services.events import event_record
+from core.text import clean_text
+from needs_matrix.models import Category, CategoryGroup
+
+
+def _next_order(qs) -> int:
+    return (qs.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def group_create(
+    *, name: str, order: int | None = None, user: User, request: HttpRequest | None = None
+) -> CategoryGroup:
+    group = CategoryGroup(
+        name=clean_text(name).strip(),
+        order=order if order is not None else _next_order(CategoryGroup.objects.all()),
+    )
+    group.full_clean()
+    group.save()
+    event_record(
+        action="matrix.group_created",
+        actor=user,
+        subject=group,
+        summary=f"Category group “{group.name}” created",
+        request=request,
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *, group: CategoryGroup, name: str, order: int, user: User, request: HttpRequest | None = None
+) -> CategoryGroup:
+    group.name = clean_text(name).strip()
+    group.order = order
+    group.full_clean()
+    group.save()
+    event_record(
+        action="matrix.group_updated",
+        actor=user,
+        subject=group,
+        summary=f"Category group “{group.name}” updated",
+        request=request,
+    )
+    return group
+
+
+def _history_user(category: Category, user: User) -> None:
+    category._history_user = user
+
+
+@transaction.atomic
+def category_create(
+    *,
+    group: CategoryGroup,
+    name: str,
+    description: str = "",
+    order: int | None = None,
+    user: User,
+    request: HttpRequest | None = None,
+) -> Category:
+    category = Category(
+        group=group,
+        name=clean_text(name).strip(),
+        description=clean_text(description).strip(),
+        order=order if order is not None else _next_order(group.categories.all()),
+    )
+    category.full_clean()
+    _history_user(category, user)
+    category.save()
+    event_record(
+        action="matrix.category_created",
+        actor=user,
+        subject=category,
+        summary=f"Category “{category.name}” created in {group.name}",
+        request=request,
+    )
+    return category
+
+
+@transaction.atomic
+def category_update(
+    *,
+    category: Category,
+    group: CategoryGroup,
+    name: str,
+    description: str,
+    order: int,
+    user: User,
+    request: HttpRequest | None = None,
+) -> Category:
+    category.group = group
+    category.name = clean_text(name).strip()
+    category.description = clean_text(description).strip()
+    category.order = order
+    category.full_clean()
+    _history_user(category, user)
+    category.save()
+    event_record(
+        action="matrix.category_updated",
+        actor=user,
+        subject=category,
+        summary=f"Category “{category.name}” updated",
+        request=request,
+    )
+    return category
+
+
+@transaction.atomic
+def category_retire(
+    *, category: Category, user: User, request: HttpRequest | None = None
+) -> Category:
+    """Hide a category from editing and from the grid; its entries and history stay."""
+    if category.is_retired:
+        return category
+    category.retired_at = timezone.now()
+    _history_user(category, user)
+    category.save(update_fields=["retired_at"])
+    event_record(
+        action="matrix.category_retired",
+        actor=user,
+        subject=category,
+        summary=f"Category “{category.name}” retired",
+        request=request,
+    )
+    return category
+
+
+@transaction.atomic
+def category_restore(
+    *, category: Category, user: User, request: HttpRequest | None = None
+) -> Category:
+    if not category.is_retired:
+        return category
+    category.retired_at = None
+    _history_user(category, user)
+    category.save(update_fields=["retired_at"])
+    event_record(
+        action="matrix.category_restored",
+        actor=user,
+        subject=category,
+        summary=f"Category “{category.name}” restored",
+        request=request,
+    )
+    return category
