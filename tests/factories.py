@@ -49,5 +49,31 @@ class WorkgroupFactory(factory.django.DjangoModelFactory):
 
 # --- needs_matrix (categories, entries) ---
 
+class CategoryGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "needs_matrix.CategoryGroup"
+
+    name = factory.Sequence(lambda n: f"Category group {n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "needs_matrix.Category"
+
+    group = factory.SubFactory(CategoryGroupFactory)
+    name = factory.Sequence(lambda n: f"Test category {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class MatrixEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "needs_matrix.MatrixEntry"
+
+    partner = factory.SubFactory(PartnerFactory)
+    category = factory.SubFactory(CategoryFactory)
+    stance = "need"
+    priority = factory.LazyAttribute(lambda o: "medium" if o.stance in ("need", "both") else "")
+
 
 # --- meetings (meetings, attendees, action items) ---
