@@ -110,6 +110,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Files kept in the default storage: [{"path": ..., "filename": ..., "mimetype": ...}].
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.backends.django import DjangoTemplates
@@ -73,7 +74,13 @@ def outbox_send_templated(
     context: dict,
     kind: str,
     cc: list[str] | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
+    """Store one e-mail and hand it to Celery after the commit.
+
+    ``attachments`` are files already in the default storage:
+    ``[{"path": storage name, "filename": "mou.pdf", "mimetype": "application/pdf"}]``.
+    """
     to_user = to if isinstance(to, User) else None
     to_email = to.email if isinstance(to, User) else to
     subject, text, html = _render(template, {"recipient": to_user, **context})
@@ -85,6 +92,7 @@ def outbox_send_templated(
         subject=subject[:300],
         body_text=text,
         body_html=html,
+        attachments=attachments or [],
     )
     outbox_enqueue(message=message)
     return message
@@ -114,6 +122,9 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             email.attach_alternative(message.body_html, "text/html")
         message.attempts += 1
         try:
+            for item in message.attachments:
+                with default_storage.open(item["path"], "rb") as handle:
+                    email.attach(item["filename"], handle.read(), item.get("mimetype"))
             email.send(fail_silently=False)
         except Exception as exc:
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -122,3 +122,31 @@ def test_mailbox_does_not_exist_when_real_email_is_configured(client, settings):
     message = send()
     assert client.get(reverse("dev:mailbox")).status_code == 404
     assert client.get(reverse("dev:mailbox_detail", args=[message.pk])).status_code == 404
+
+
+def test_attachments_from_storage_are_attached(mailoutbox, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    path = default_storage.save("outbox/test/mou.pdf", ContentFile(b"%PDF-1.7 test"))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.outbox_send_templated(
+            to="lead@example.org",
+            template="signin_link",
+            context={"link": "http://127.0.0.1:8000/x", "reason": "requested", "hours": 1},
+            kind="test",
+            attachments=[{"path": path, "filename": "mou.pdf", "mimetype": "application/pdf"}],
+        )
+    assert mailoutbox[0].attachments == [("mou.pdf", b"%PDF-1.7 test", "application/pdf")]
+
+
+def test_a_missing_attachment_is_a_recorded_failure_not_a_crash(mailoutbox):
+    message = send()
+    message.attachments = [
+        {"path": "outbox/missing.pdf", "filename": "x.pdf", "mimetype": "application/pdf"}
+    ]
+    message.save()
+    with pytest.raises(outbox.DeliveryFailed):
+        outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED and "missing.pdf" in message.last_error
