@@ -265,6 +265,27 @@ class ActionItem(models.Model):
         return self.status == self.Status.OPEN
 
     @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == self.Status.OPEN
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+    @property
+    def link_label(self) -> str:
+        """What the item is about; a partner's item falls back on its parent's link."""
+        if self.subject_label or self.subject_url or self.parent_id is None:
+            return self.subject_label
+        return self.parent.subject_label
+
+    @property
+    def link_url(self) -> str:
+        if self.subject_label or self.subject_url or self.parent_id is None:
+            return self.subject_url
+        return self.parent.subject_url
+
+    @property
     def owner_display(self) -> str:
         if self.owner_kind == self.OwnerKind.PERSON:
             return str(self.owner_user)

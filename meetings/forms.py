@@ -1,0 +1,249 @@
+"""Input shape and field validation for the meetings pages."""
+
+import copy
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms import modelformset_factory
+
+from core.models import User
+from core.text import clean_text
+from meetings.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, attachment_check
+from meetings.models import ActionItem, Attendance, Meeting, http_url_validator
+from partnership.models import Partner, Workgroup
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class MeetingForm(forms.ModelForm):
+    """Times are typed in the network's time zone (the active time zone of every request)."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title", "kind", "workgroup", "series", "starts_at", "ends_at", "place",
+            "video_url", "agenda", "notes", "decisions",
+        ]  # fmt: skip
+        labels = {"starts_at": "Starts", "ends_at": "Ends", "video_url": "Video link"}
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+            "notes": forms.Textarea(attrs={"rows": 10}),
+            "decisions": forms.Textarea(attrs={"rows": 5}),
+            "video_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = settings.TIME_ZONE
+        self.fields["starts_at"].help_text = f"In the network's time zone ({zone})."
+        self.fields["ends_at"].help_text = f"In the network's time zone ({zone})."
+        self.fields["workgroup"].queryset = Workgroup.objects.order_by("name")
+        self.fields["workgroup"].required = False
+        self.fields["video_url"].validators = [http_url_validator]
+        self.fields["video_url"].error_messages["invalid"] = (
+            "Enter a web address that starts with http:// or https://."
+        )
+        self.fields["agenda"].help_text = "Markdown: **bold**, *italic*, lists with - or 1."
+        self.fields[
+            "notes"
+        ].help_text = "Markdown. A draft only coordinators see until you publish the notes."
+        self.fields["decisions"].help_text = "Markdown, for example a list of decisions."
+        self.fields["series"].help_text = (
+            "Optional. Meetings with the same series name follow one another: open items of "
+            "the previous one are shown at the top of the next."
+        )
+        self.fields["place"].help_text = "A room and address; or give a video link below."
+
+    def _post_clean(self):
+        # Validate the model on a copy: the service, not the form, changes the meeting (and
+        # records which fields changed).
+        original = self.instance
+        self.instance = copy.copy(original)
+        try:
+            super()._post_clean()
+        finally:
+            self.instance = original
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The meeting must end after it starts.")
+        for name in ("title", "series", "place", "agenda", "notes", "decisions"):
+            if isinstance(data.get(name), str):
+                data[name] = clean_text(data[name]).strip()
+        return data
+
+
+class AttendanceAddForm(forms.Form):
+    email = forms.EmailField(label="Person's e-mail address", max_length=254)
+    partner = forms.ModelChoiceField(
+        label="Organization",
+        queryset=Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name"),
+        required=False,
+        empty_label="Their own (if they belong to one)",
+    )
+    status = forms.ChoiceField(choices=Attendance.Status.choices, initial="invited")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ValidationError("No one with this e-mail address has an account in the portal.")
+        self.cleaned_data["user"] = user
+        return email
+
+
+class InvitePartnerForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label="Partner",
+        queryset=Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name"),
+        empty_label="Choose a partner",
+    )
+
+
+AttendanceStatusFormSet = modelformset_factory(
+    Attendance, fields=["status"], extra=0, can_delete=False
+)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text=f"{ALLOWED_LABEL}; up to {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        attachment_check(upload)
+        return upload
+
+
+def _validate_subject_url(value: str) -> None:
+    if not value:
+        return
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    http_url_validator(value)
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(
+        label="What needs to be done", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner_kind = forms.ChoiceField(
+        label="Who does it",
+        choices=ActionItem.OwnerKind.choices,
+        widget=forms.RadioSelect,
+        initial=ActionItem.OwnerKind.PERSON,
+    )
+    owner_email = forms.EmailField(
+        label="Person's e-mail address",
+        max_length=254,
+        required=False,
+        help_text="When a person does it.",
+        widget=forms.EmailInput(attrs={"list": "people-suggestions", "autocomplete": "off"}),
+    )
+    owner_partner = forms.ModelChoiceField(
+        label="Partner",
+        queryset=Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name"),
+        required=False,
+        empty_label="Choose a partner",
+        help_text="When one partner organization does it.",
+    )
+    due_on = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    subject_label = forms.CharField(
+        label="About (optional)",
+        max_length=200,
+        required=False,
+        help_text="What the item is about, for example “MOU 2026, your role block”.",
+    )
+    subject_url = forms.CharField(
+        label="Link to what it is about (optional)",
+        max_length=500,
+        required=False,
+        validators=[_validate_subject_url],
+        help_text="A portal address such as /mou/3/ or a full https:// address.",
+    )
+
+    def __init__(self, *args, fixed_owner: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_owner = fixed_owner
+        if fixed_owner:
+            for name in ("owner_kind", "owner_email", "owner_partner"):
+                del self.fields[name]
+
+    def clean_description(self):
+        return clean_text(self.cleaned_data["description"]).strip()
+
+    def clean(self):
+        data = super().clean()
+        if self.fixed_owner:
+            return data
+        kind = data.get("owner_kind")
+        if kind == ActionItem.OwnerKind.PERSON:
+            email = data.get("owner_email")
+            if not email:
+                if "owner_email" not in self.errors:
+                    self.add_error("owner_email", "Give the e-mail address of the person.")
+            else:
+                user = User.objects.filter(email__iexact=email, is_active=True).first()
+                if user is None:
+                    self.add_error("owner_email", "No one with this e-mail address has an account.")
+                data["owner_user"] = user
+        elif kind == ActionItem.OwnerKind.PARTNER and not data.get("owner_partner"):
+            self.add_error("owner_partner", "Choose the partner that does it.")
+        return data
+
+
+class ActionItemEditForm(ActionItemForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            (ActionItem.Status.OPEN, "Open"),
+            (ActionItem.Status.CANCELLED, "Cancelled"),
+        ],
+    )
+
+    def __init__(self, *args, item: ActionItem, **kwargs):
+        fixed = item.is_all_partners or item.parent_id is not None
+        super().__init__(*args, fixed_owner=fixed, **kwargs)
+        if item.status == ActionItem.Status.DONE:
+            self.fields["status"].choices = [
+                (ActionItem.Status.DONE, "Done"),
+                *self.fields["status"].choices,
+            ]
+        if not fixed:
+            self.fields["owner_kind"].choices = [
+                c for c in ActionItem.OwnerKind.choices if c[0] != ActionItem.OwnerKind.ALL_PARTNERS
+            ]
+
+
+class MeetingFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "All kinds"), *Meeting.Kind.choices], required=False
+    )
+    workgroup = forms.ModelChoiceField(
+        label="Workgroup",
+        queryset=Workgroup.objects.order_by("name"),
+        required=False,
+        empty_label="All workgroups",
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search meetings and action items", max_length=200, required=False)
