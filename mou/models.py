@@ -184,7 +184,9 @@ class RoleBlock(models.Model):
     class Meta:
         ordering = ["partner__name"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "partner"], name="role_block_one_per_partner"),
+            models.UniqueConstraint(
+                fields=["version", "partner"], name="role_block_one_per_partner"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mou import views
 
 app_name = "mou"
 
-urlpatterns: list = []
+block = "<int:version_pk>/blocks/<int:pk>/"
+
+urlpatterns = [
+    path("", views.version_list, name="version_list"),
+    path("new/", views.version_create, name="version_create"),
+    path("<int:pk>/", views.version_detail, name="version_detail"),
+    path("<int:pk>/edit/", views.version_edit, name="version_edit"),
+    path("<int:pk>/open/", views.version_open, name="version_open"),
+    path("<int:pk>/templates/", views.template_list, name="template_list"),
+    path("<int:pk>/templates/<str:kind>/", views.template_edit, name="template_edit"),
+    path(block, views.block_editor, name="block"),
+    path(block + "save/", views.block_save, name="block_save"),
+    path(block + "autosave/", views.block_autosave, name="block_autosave"),
+    path(block + "submit/", views.block_submit, name="block_submit"),
+    path(block + "request-changes/", views.block_request_changes, name="block_request_changes"),
+    path(block + "accept/", views.block_accept, name="block_accept"),
+    path(block + "extension/", views.block_extension, name="block_extension"),
+    path(block + "history/", views.block_history, name="block_history"),
+    path(block + "diff/", views.block_diff, name="block_diff"),
+    path("<int:pk>/document/", views.document, name="document"),
+    path("<int:pk>/document/pdf/", views.document_pdf, name="document_pdf"),
+    path(
+        "<int:pk>/document/pdf/<int:draft_pk>/status/",
+        views.document_pdf_status,
+        name="document_pdf_status",
+    ),
+    path(
+        "<int:pk>/document/pdf/<int:draft_pk>/download/",
+        views.document_pdf_download,
+        name="document_pdf_download",
+    ),
+]

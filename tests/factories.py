@@ -47,6 +47,45 @@ class WorkgroupFactory(factory.django.DjangoModelFactory):
 # --- mou (MOU versions, role templates, role blocks) ---
 
 
+def _in_a_month():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=30)
+
+
+class MouVersionFactory(factory.django.DjangoModelFactory):
+    """A draft version; open it with mou.services.version_open to get blocks."""
+
+    class Meta:
+        model = "mou.MouVersion"
+
+    number = factory.Sequence(lambda n: n + 1000)
+    title = factory.Sequence(lambda n: f"Partnership MOU {2026 + n}")
+    shared_text = "## Purpose\n\nWe work together on STEM learning.\n"
+    deadline = factory.LazyFunction(_in_a_month)
+
+
+class RoleTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mou.RoleTemplate"
+
+    version = factory.SubFactory(MouVersionFactory)
+    kind = "school_district"
+    title = "School district partner"
+    guidance = "Say what your schools will do."
+    role_prompt = "What will you do?"
+
+
+class RoleBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mou.RoleBlock"
+
+    version = factory.SubFactory(MouVersionFactory, status="open")
+    partner = factory.SubFactory(PartnerFactory)
+
+
 # --- needs_matrix (categories, entries) ---
 
 class CategoryGroupFactory(factory.django.DjangoModelFactory):

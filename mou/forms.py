@@ -1,0 +1,207 @@
+"""Input shapes for the MOU pages. Saving is the services' job."""
+
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from mou.models import TEXT_MAX, MouVersion, RoleBlock, RoleTemplate
+
+
+class NetworkDateTimeInput(forms.DateTimeInput):
+    """A datetime-local box whose value is read and shown in the network's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def format_value(self, value):
+        if hasattr(value, "tzinfo") and value.tzinfo is not None:
+            value = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+        return super().format_value(value)
+
+
+class NetworkDateTimeField(forms.DateTimeField):
+    widget = NetworkDateTimeInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and timezone.is_aware(result):
+            # Typed wall-clock time is the network's, whatever the server's zone.
+            result = result.replace(tzinfo=None)
+        if result is not None:
+            result = timezone.make_aware(result, ZoneInfo(settings.TIME_ZONE))
+        return result
+
+
+def _zone_help(text: str) -> str:
+    return f"{text} Time in {settings.TIME_ZONE}."
+
+
+class VersionForm(forms.ModelForm):
+    deadline = NetworkDateTimeField(label="Deadline for blocks")
+
+    class Meta:
+        model = MouVersion
+        fields = ["title", "shared_text", "deadline", "previous"]
+        widgets = {"shared_text": forms.Textarea(attrs={"rows": 14})}
+        labels = {"shared_text": "Shared text: purpose, principles and terms"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].help_text = _zone_help("Partners can edit their blocks until then.")
+        self.fields[
+            "shared_text"
+        ].help_text = "Markdown: ## for headings, - for lists, **bold**. Shown to every partner."
+        previous = MouVersion.objects.exclude(status=MouVersion.Status.DRAFT)
+        if self.instance.pk:
+            previous = previous.exclude(pk=self.instance.pk)
+            if self.instance.status != MouVersion.Status.DRAFT:
+                self.fields["previous"].disabled = True
+        self.fields["previous"].queryset = previous
+        self.fields["previous"].required = False
+
+
+class RoleTemplateForm(forms.ModelForm):
+    class Meta:
+        model = RoleTemplate
+        fields = [
+            "title",
+            "guidance",
+            "role_prompt",
+            "commitments_prompt",
+            "asks_prompt",
+            "model_text",
+        ]
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 8}),
+            "model_text": forms.Textarea(attrs={"rows": 10}),
+        }
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "maxlength": TEXT_MAX})
+
+
+class BlockForm(forms.ModelForm):
+    """The block's fields; every one optional here (a draft may be partial). What a
+    submission needs is checked by the submit service."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = RoleBlock
+        fields = list(RoleBlock.CONTENT_FIELDS)
+        widgets = {
+            "role_in_partnership": _textarea(7),
+            "commitments": _textarea(6),
+            "asks_of_network": _textarea(5),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "signing_leader_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        labels = {
+            "role_in_partnership": "Our role in the partnership",
+            "commitments": "What we commit and contribute",
+            "asks_of_network": "What we ask of the network",
+            "contact_name": "Name",
+            "contact_email": "E-mail",
+            "contact_phone": "Phone",
+            "signing_leader_name": "Name",
+            "signing_leader_title": "Title",
+            "signing_leader_email": "E-mail",
+        }
+
+    def __init__(self, *args, template: RoleTemplate | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["revision"].required = True
+        if template is not None:
+            prompts = {
+                "role_in_partnership": template.role_prompt,
+                "commitments": template.commitments_prompt,
+                "asks_of_network": template.asks_prompt,
+            }
+            for name, prompt in prompts.items():
+                if prompt:
+                    self.fields[name].help_text = prompt
+        for name in RoleBlock.TEXT_FIELDS:
+            existing = self.fields[name].help_text
+            self.fields[name].help_text = (
+                f"{existing} Markdown works: - for lists, **bold**."
+                if existing
+                else "Markdown works: - for lists, **bold**."
+            )
+
+    def data_for_service(self) -> dict[str, str]:
+        """Only the fields that were posted, so a partial autosave changes only those."""
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in RoleBlock.CONTENT_FIELDS
+            if name in self.data
+        }
+
+    def _post_clean(self):
+        # Model validation happens in the service, against the locked row.
+        pass
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label="What should change?",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
+        max_length=TEXT_MAX,
+        help_text="Required. The partner's leads receive it by e-mail.",
+        error_messages={"required": "Say what should change: a comment is required."},
+    )
+
+
+class AcceptForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}),
+        max_length=TEXT_MAX,
+    )
+
+
+class ExtensionForm(forms.Form):
+    until = NetworkDateTimeField(label="Editing open until")
+    comment = forms.CharField(
+        label="Note to the partner (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}),
+        max_length=TEXT_MAX,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].help_text = _zone_help("")
+
+
+class DiffForm(forms.Form):
+    """Which two revisions to compare ("previous" is the previous version's block)."""
+
+    old = forms.CharField(required=False)
+    new = forms.IntegerField(required=False, min_value=0)
+
+    def clean_old(self):
+        value = self.cleaned_data.get("old") or ""
+        if value in {"", "previous"}:
+            return value
+        try:
+            number = int(value)
+        except ValueError:
+            raise forms.ValidationError(
+                "Choose a revision number or the previous version."
+            ) from None
+        if number < 0:
+            raise forms.ValidationError("Choose a revision number or the previous version.")
+        return number

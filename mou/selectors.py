@@ -1,0 +1,206 @@
+"""Reads shaped for the MOU pages, each in a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from core.models import User
+from core.permissions import is_coordinator, memberships
+from mou.diff import Piece, text_diff
+from mou.models import BlockReview, BlockSeen, DraftPdf, MouVersion, RoleBlock, RoleTemplate
+from mou.rules import field_label
+
+DONE = (RoleBlock.Status.SUBMITTED, RoleBlock.Status.ACCEPTED)
+
+
+def versions_for_user(*, user: User) -> QuerySet[MouVersion]:
+    """The versions a person may see, with block counts and the person's own blocks."""
+    qs = MouVersion.objects.annotate(
+        blocks_total=Count("blocks"),
+        blocks_done=Count("blocks", filter=Q(blocks__status__in=DONE)),
+        blocks_accepted=Count("blocks", filter=Q(blocks__status=RoleBlock.Status.ACCEPTED)),
+    ).order_by("-number")
+    if is_coordinator(user):
+        return qs
+    own = RoleBlock.objects.filter(partner_id__in=list(memberships(user))).select_related("partner")
+    return qs.exclude(status=MouVersion.Status.DRAFT).prefetch_related(
+        Prefetch("blocks", queryset=own, to_attr="my_blocks")
+    )
+
+
+def version_blocks(
+    *, version: MouVersion, user: User | None = None, status: str | None = None
+) -> QuerySet[RoleBlock]:
+    """Every block of a version, by partner name, with what a list row shows.
+
+    With ``user``, each block carries ``seen_revision``: the revision that person last
+    looked at (None when never), for "changed since you last looked".
+    """
+    qs = (
+        RoleBlock.objects.filter(version=version)
+        .select_related("partner", "last_edited_by")
+        .order_by("partner__name", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if user is not None:
+        seen = BlockSeen.objects.filter(block=OuterRef("pk"), user=user).values("revision")[:1]
+        qs = qs.annotate(seen_revision=Subquery(seen, output_field=IntegerField()))
+    return qs
+
+
+def version_status_counts(*, version: MouVersion) -> dict:
+    """{status: n, "total": n, "done": n, "no_signing_leader": n} in one query."""
+    aggregates = {
+        status: Count("id", filter=Q(status=status)) for status in RoleBlock.Status.values
+    }
+    counts = RoleBlock.objects.filter(version=version).aggregate(
+        total=Count("id"),
+        no_signing_leader=Count("id", filter=Q(signing_leader_name="")),
+        **aggregates,
+    )
+    counts["done"] = counts[RoleBlock.Status.SUBMITTED] + counts[RoleBlock.Status.ACCEPTED]
+    counts["rows"] = [(value, label, counts[value]) for value, label in RoleBlock.Status.choices]
+    return counts
+
+
+def blocks_of_user(*, version: MouVersion, user: User) -> list[RoleBlock]:
+    """The blocks of the partners a person belongs to."""
+    return list(
+        RoleBlock.objects.filter(version=version, partner_id__in=list(memberships(user)))
+        .select_related("partner")
+        .order_by("partner__name")
+    )
+
+
+def block_for_page(*, version_pk: int, pk: int) -> RoleBlock:
+    return get_object_or_404(
+        RoleBlock.objects.select_related(
+            "version",
+            "version__previous",
+            "partner",
+            "last_edited_by",
+            "submitted_by",
+            "carried_over_from",
+            "carried_over_from__version",
+        ),
+        version_id=version_pk,
+        pk=pk,
+    )
+
+
+def block_template(*, block: RoleBlock) -> RoleTemplate | None:
+    """The version's template for the partner's kind, else the network default."""
+    candidates = RoleTemplate.objects.filter(
+        Q(version=block.version) | Q(version__isnull=True), kind=block.partner.kind
+    )
+    chosen = None
+    for template in candidates:
+        if template.version_id is not None:
+            return template
+        chosen = template
+    return chosen
+
+
+def block_reviews(*, block: RoleBlock) -> list[BlockReview]:
+    return list(block.reviews.select_related("author"))
+
+
+def block_history(*, block: RoleBlock) -> list:
+    """Every saved state of the block, newest first, with who saved it."""
+    return list(
+        block.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    name: str
+    label: str
+    pieces: list[Piece]
+    changed: bool
+
+
+def _snapshot(record) -> dict[str, str]:
+    return {name: getattr(record, name) or "" for name in RoleBlock.CONTENT_FIELDS}
+
+
+def block_snapshot(*, block: RoleBlock, revision: int) -> dict[str, str] | None:
+    """The block's content as it was at ``revision`` (None when there is no such revision)."""
+    record = (
+        block.history.filter(revision=revision).order_by("-history_date", "-history_id").first()
+    )
+    return _snapshot(record) if record else None
+
+
+def snapshot_diff(*, old: dict[str, str], new: dict[str, str]) -> list[FieldDiff]:
+    return [
+        FieldDiff(
+            name=name,
+            label=field_label(name),
+            pieces=text_diff(old.get(name, ""), new.get(name, "")),
+            changed=old.get(name, "") != new.get(name, ""),
+        )
+        for name in RoleBlock.CONTENT_FIELDS
+    ]
+
+
+def block_diff_against_previous(*, block: RoleBlock) -> list[FieldDiff] | None:
+    """What changed from the same partner's block in the previous version."""
+    previous = block.carried_over_from
+    if previous is None and block.version.previous_id:
+        previous = RoleBlock.objects.filter(
+            version_id=block.version.previous_id, partner_id=block.partner_id
+        ).first()
+    if previous is None:
+        return None
+    return snapshot_diff(old=_snapshot(previous), new=_snapshot(block))
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    name: str
+    label: str
+    yours: str
+    current: str
+    differs: bool
+
+
+def conflict_rows(*, block: RoleBlock, submitted: dict[str, str]) -> list[ConflictRow]:
+    """Field by field: what the person typed beside what is saved now."""
+    return [
+        ConflictRow(
+            name=name,
+            label=field_label(name),
+            yours=submitted[name],
+            current=getattr(block, name),
+            differs=submitted[name] != getattr(block, name),
+        )
+        for name in RoleBlock.CONTENT_FIELDS
+        if name in submitted
+    ]
+
+
+def document_for(*, version: MouVersion) -> dict:
+    """The whole MOU: shared text and every block in partner order."""
+    blocks = list(
+        RoleBlock.objects.filter(version=version)
+        .select_related("partner")
+        .order_by("partner__name", "pk")
+    )
+    return {"version": version, "blocks": blocks}
+
+
+def draft_pdf_latest(*, version: MouVersion) -> DraftPdf | None:
+    return version.draft_pdfs.select_related("requested_by").first()
+
+
+def blocks_awaiting_submission(*, version: MouVersion) -> QuerySet[RoleBlock]:
+    """Blocks whose partner still owes a submission (not started, draft, changes
+    requested), for reminders. Each carries its version and partner."""
+    return (
+        RoleBlock.objects.filter(version=version, status__in=RoleBlock.EDITABLE_STATUSES)
+        .select_related("version", "partner")
+        .order_by("partner__name")
+    )

@@ -1,0 +1,160 @@
+"""The coordinator's review: request changes, accept, give more time."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import User
+from core.services.events import event_record
+from core.text import clean_text
+from mou.exceptions import TransitionNotAllowed
+from mou.models import BlockReview, MouVersion, RoleBlock
+from mou.rules import deadline_display
+from mou.services.blocks import _lock, _require, blocks_notify_leads
+
+
+def _require_open(block: RoleBlock) -> None:
+    if block.version.status != MouVersion.Status.OPEN:
+        raise TransitionNotAllowed(
+            f"This MOU version is {block.version.get_status_display().lower()}; "
+            "its blocks are no longer reviewed."
+        )
+
+
+def _review(
+    *, block: RoleBlock, user: User, kind: str, comment: str, until: datetime | None = None
+) -> BlockReview:
+    review = BlockReview(
+        block=block,
+        kind=kind,
+        comment=comment,
+        author=user,
+        block_revision=block.revision,
+        extension_until=until,
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+def block_request_changes(*, block: RoleBlock, user: User, comment: str, request=None) -> RoleBlock:
+    """Send a submitted (or accepted) block back to its partner with a required comment."""
+    comment = clean_text(comment or "").strip()
+    with transaction.atomic():
+        current = _lock(block)
+        _require(user, "mou.block.review", current)
+        _require_open(current)
+        if current.status not in {RoleBlock.Status.SUBMITTED, RoleBlock.Status.ACCEPTED}:
+            raise TransitionNotAllowed(
+                f"Changes can be requested only on a submitted or accepted block; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        if not comment:
+            raise ValidationError({"comment": "Say what should change: a comment is required."})
+        was = current.status
+        current.status = RoleBlock.Status.CHANGES_REQUESTED
+        current.review_comment = comment
+        current.reviewed_at = timezone.now()
+        current.full_clean(validate_unique=False, validate_constraints=False)
+        current._history_user = user
+        current._change_reason = "changes requested"
+        current.save()
+        _review(block=current, user=user, kind=BlockReview.Kind.CHANGES_REQUESTED, comment=comment)
+        event_record(
+            action="mou.block_changes_requested",
+            actor=user,
+            subject=current,
+            summary=f"Changes requested on {current.partner}'s block",
+            data={"from": was, "to": current.status, "comment": comment},
+            request=request,
+        )
+        blocks_notify_leads(
+            blocks=[current],
+            template="mou_changes_requested",
+            kind="mou_changes_requested",
+            context={"comment": comment, "reviewer": user},
+        )
+        return current
+
+
+def block_accept(*, block: RoleBlock, user: User, comment: str = "", request=None) -> RoleBlock:
+    """Accept a submitted block."""
+    comment = clean_text(comment or "").strip()
+    with transaction.atomic():
+        current = _lock(block)
+        _require(user, "mou.block.review", current)
+        _require_open(current)
+        if current.status != RoleBlock.Status.SUBMITTED:
+            raise TransitionNotAllowed(
+                f"Only a submitted block can be accepted; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        was = current.status
+        current.status = RoleBlock.Status.ACCEPTED
+        current.review_comment = comment
+        current.reviewed_at = timezone.now()
+        current._history_user = user
+        current._change_reason = "accepted"
+        current.save()
+        _review(block=current, user=user, kind=BlockReview.Kind.ACCEPTED, comment=comment)
+        event_record(
+            action="mou.block_accepted",
+            actor=user,
+            subject=current,
+            summary=f"{current.partner}'s block accepted",
+            data={"from": was, "to": current.status, "comment": comment},
+            request=request,
+        )
+        blocks_notify_leads(
+            blocks=[current],
+            template="mou_accepted",
+            kind="mou_accepted",
+            context={"comment": comment},
+        )
+        return current
+
+
+def block_extension_grant(
+    *, block: RoleBlock, user: User, until: datetime, comment: str = "", request=None
+) -> RoleBlock:
+    """Let one partner edit past the version's deadline, until ``until``."""
+    comment = clean_text(comment or "").strip()
+    with transaction.atomic():
+        current = _lock(block)
+        _require(user, "mou.block.review", current)
+        _require_open(current)
+        if until is None or timezone.is_naive(until):
+            raise ValidationError({"until": "Give the date and time the extension runs until."})
+        if until <= timezone.now():
+            raise ValidationError({"until": "An extension must end in the future."})
+        if until <= current.version.deadline:
+            raise ValidationError({"until": "An extension must end after the version's deadline."})
+        previous_until = current.extension_until
+        current.extension_until = until
+        current._history_user = user
+        current._change_reason = "extension granted"
+        current.save()
+        _review(
+            block=current, user=user, kind=BlockReview.Kind.EXTENSION, comment=comment, until=until
+        )
+        event_record(
+            action="mou.block_extension_granted",
+            actor=user,
+            subject=current,
+            summary=f"{current.partner} may edit until {deadline_display(until)}",
+            data={
+                "from": previous_until.isoformat() if previous_until else None,
+                "to": until.isoformat(),
+                "comment": comment,
+            },
+            request=request,
+        )
+        blocks_notify_leads(
+            blocks=[current],
+            template="mou_extension",
+            kind="mou_extension",
+            context={"comment": comment},
+        )
+        return current

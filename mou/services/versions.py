@@ -1,0 +1,219 @@
+"""MOU versions and their role templates."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.models import User
+from core.services.events import event_record
+from core.text import clean_text
+from mou.exceptions import NotAllowed, TransitionNotAllowed
+from mou.models import MouVersion, RoleBlock, RoleTemplate
+from mou.rules import deadline_display
+from mou.services.blocks import blocks_create_for_partners, blocks_notify_leads
+from partnership.models import Partner
+
+TEMPLATE_FIELDS = (
+    "title",
+    "guidance",
+    "role_prompt",
+    "commitments_prompt",
+    "asks_prompt",
+    "model_text",
+)
+
+
+def _require_coordinator(user: User | None) -> None:
+    # ``None`` is the system itself (the demo loader, a management command).
+    if user is not None and not user.is_coordinator:
+        raise NotAllowed("Only coordinators manage MOU versions.")
+
+
+def _check_previous(version: MouVersion) -> None:
+    previous = version.previous
+    if previous is None:
+        return
+    if version.pk and previous.pk == version.pk:
+        raise ValidationError({"previous": "A version cannot follow itself."})
+    if previous.status == MouVersion.Status.DRAFT:
+        raise ValidationError({"previous": "The previous version must have been opened."})
+
+
+def templates_copy(*, version: MouVersion) -> list[RoleTemplate]:
+    """Give a new version its templates: the previous version's, else the network defaults."""
+    source = RoleTemplate.objects.filter(version=version.previous) if version.previous else None
+    if source is None or not source.exists():
+        source = RoleTemplate.objects.filter(version__isnull=True)
+    copies = [
+        RoleTemplate(version=version, kind=t.kind, **{f: getattr(t, f) for f in TEMPLATE_FIELDS})
+        for t in source
+    ]
+    return RoleTemplate.objects.bulk_create(copies)
+
+
+def version_create(
+    *,
+    user: User | None,
+    title: str,
+    shared_text: str,
+    deadline: datetime,
+    previous: MouVersion | None = None,
+    request=None,
+) -> MouVersion:
+    _require_coordinator(user)
+    with transaction.atomic():
+        number = (MouVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = MouVersion(
+            number=number,
+            title=clean_text(title).strip(),
+            shared_text=clean_text(shared_text),
+            deadline=deadline,
+            previous=previous,
+            created_by=user,
+        )
+        _check_previous(version)
+        version.full_clean()
+        version.save()
+        templates_copy(version=version)
+        event_record(
+            action="mou.version_created",
+            actor=user,
+            subject=version,
+            summary=f"MOU version {version} created",
+            data={"to": version.status, "deadline": deadline.isoformat()},
+            request=request,
+        )
+    return version
+
+
+def version_update(
+    *,
+    version: MouVersion,
+    user: User | None,
+    title: str,
+    shared_text: str,
+    deadline: datetime,
+    previous: MouVersion | None = None,
+    request=None,
+) -> MouVersion:
+    """Edit a draft, or an open version's wording and deadline. Frozen versions never change."""
+    _require_coordinator(user)
+    with transaction.atomic():
+        current = MouVersion.objects.select_for_update().get(pk=version.pk)
+        if current.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
+            raise TransitionNotAllowed(
+                f"This version is {current.get_status_display().lower()} and cannot change; "
+                "make a new version instead."
+            )
+        if current.status == MouVersion.Status.OPEN:
+            if previous != current.previous:
+                raise ValidationError(
+                    {"previous": "The previous version cannot change once blocks exist."}
+                )
+            if deadline <= timezone.now():
+                raise ValidationError(
+                    {"deadline": "The deadline of an open version must be in the future."}
+                )
+        before = {"deadline": current.deadline.isoformat(), "title": current.title}
+        current.title = clean_text(title).strip()
+        current.shared_text = clean_text(shared_text)
+        current.deadline = deadline
+        current.previous = previous
+        _check_previous(current)
+        current.full_clean()
+        current.save()
+        event_record(
+            action="mou.version_updated",
+            actor=user,
+            subject=current,
+            summary=f"MOU version {current} edited",
+            data={"from": before, "to": {"deadline": deadline.isoformat(), "title": current.title}},
+            request=request,
+        )
+    return current
+
+
+def version_open(*, version: MouVersion, user: User | None, request=None) -> list[RoleBlock]:
+    """Open a draft: every active partner gets a block, carried over from the previous
+    version, and its leads an e-mail with a link straight to it. Returns the new blocks."""
+    _require_coordinator(user)
+    with transaction.atomic():
+        current = MouVersion.objects.select_for_update().get(pk=version.pk)
+        if current.status != MouVersion.Status.DRAFT:
+            raise TransitionNotAllowed(
+                "Only a draft can be opened; this version is "
+                f"{current.get_status_display().lower()}."
+            )
+        if current.deadline <= timezone.now():
+            raise ValidationError(
+                {"deadline": "The deadline has passed: move it into the future before opening."}
+            )
+        current.status = MouVersion.Status.OPEN
+        current.opened_at = timezone.now()
+        current.opened_by = user
+        current.full_clean()
+        current.save()
+        event_record(
+            action="mou.version_opened",
+            actor=user,
+            subject=current,
+            summary=f"MOU version {current} opened; due {deadline_display(current.deadline)}",
+            data={"from": MouVersion.Status.DRAFT, "to": current.status},
+            request=request,
+        )
+        previous = current.previous
+        if previous is not None and previous.status == MouVersion.Status.OPEN:
+            previous.status = MouVersion.Status.SUPERSEDED
+            previous.save(update_fields=["status", "updated_at"])
+            event_record(
+                action="mou.version_superseded",
+                actor=user,
+                subject=previous,
+                summary=f"MOU version {previous} superseded by {current}",
+                data={"from": MouVersion.Status.OPEN, "to": previous.status, "by": current.pk},
+                request=request,
+            )
+        partners = Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name")
+        blocks = blocks_create_for_partners(version=current, partners=partners, actor=user)
+        blocks_notify_leads(blocks=blocks, template="mou_opened", kind="mou_opened")
+    version.refresh_from_db()
+    return blocks
+
+
+def role_template_save(
+    *,
+    version: MouVersion,
+    kind: str,
+    user: User | None,
+    data: dict,
+    request=None,
+) -> RoleTemplate:
+    """Create or change a version's template for one partner kind (while draft or open)."""
+    _require_coordinator(user)
+    if version.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
+        raise TransitionNotAllowed("Templates of a frozen version cannot change.")
+    with transaction.atomic():
+        template = RoleTemplate.objects.filter(version=version, kind=kind).first()
+        created = template is None
+        template = template or RoleTemplate(version=version, kind=kind)
+        for name in TEMPLATE_FIELDS:
+            if name in data:
+                value = clean_text(str(data[name] or ""))
+                setattr(
+                    template, name, value.strip() if name.endswith(("title", "prompt")) else value
+                )
+        template.full_clean()
+        template.save()
+        event_record(
+            action="mou.template_saved",
+            actor=user,
+            subject=template,
+            summary=f"Role template “{template.title}” {'created' if created else 'edited'} "
+            f"for {version}",
+            data={"version": version.pk, "kind": kind},
+            request=request,
+        )
+    return template

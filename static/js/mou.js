@@ -1,0 +1,69 @@
+// The block editor: autosave answers that htmx should show (400/403/409), stopping autosave
+// after a conflict or once editing has closed, waiting for an autosave in flight before a
+// submit, and a warning before leaving the page with unsaved changes. No inline script: CSP.
+(function () {
+  "use strict";
+  var form = document.getElementById("block-form");
+  if (!form) { return; }
+  var edits = 0;      // inputs typed so far
+  var savedEdits = 0; // inputs covered by the last successful save
+  var sentEdits = 0;  // inputs covered by the request in flight
+
+  function autosaveOn() { return form.getAttribute("data-autosave") !== "off"; }
+  function stopAutosave() { form.setAttribute("data-autosave", "off"); }
+
+  form.addEventListener("input", function () { edits += 1; });
+
+  form.addEventListener("htmx:beforeRequest", function (event) {
+    if (!autosaveOn()) { event.preventDefault(); return; }
+    sentEdits = edits;
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (event.detail.requestConfig.elt === form && [400, 403, 409].indexOf(status) !== -1) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 200) { savedEdits = sentEdits; }
+  });
+
+  document.body.addEventListener("mou-conflict", function () {
+    stopAutosave();
+    var status = document.getElementById("autosave-status");
+    if (status) {
+      status.textContent = "Not saved: someone else changed this block. Compare the texts below.";
+      status.classList.add("text-danger", "fw-semibold");
+    }
+    var area = document.getElementById("conflict-area");
+    if (area) { area.scrollIntoView({ block: "start" }); }
+  });
+  document.body.addEventListener("mou-closed", stopAutosave);
+
+  var deferred = false;
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    stopAutosave();
+    if (!deferred && form.classList.contains("htmx-request")) {
+      // Let the autosave in flight land first (it moves the revision on), then submit.
+      deferred = true;
+      event.preventDefault();
+      form.addEventListener("htmx:afterRequest", function () {
+        savedEdits = edits;
+        form.requestSubmit(submitter);
+      }, { once: true });
+      return;
+    }
+    savedEdits = edits;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (edits > savedEdits && autosaveOn()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

@@ -1,0 +1,82 @@
+"""An open MOU version with blocks for the suite's two partners, built with the services."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+
+from mou import services
+from mou.models import RoleBlock
+
+COMPLETE = {
+    "role_in_partnership": "We pilot project-based science in two middle schools.",
+    "commitments": "Two teacher teams, release time for six days, classroom space.",
+    "asks_of_network": "STEM experiences for teachers and a mentor for each team.",
+    "contact_name": "Dana Reyes",
+    "contact_email": "dana.reyes@example.org",
+    "contact_phone": "503-555-0100",
+    "signing_leader_name": "Christy Perry",
+    "signing_leader_title": "Superintendent",
+    "signing_leader_email": "superintendent@example.org",
+}
+
+
+def network_time(*args) -> datetime:
+    return datetime(*args, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@pytest.fixture
+def deadline():
+    """October 15 of next year, one minute before midnight in the network's time zone."""
+    from django.utils import timezone
+
+    year = timezone.now().year + 1
+    return network_time(year, 10, 15, 23, 59)
+
+
+@pytest.fixture
+def draft_version(coordinator, deadline):
+    return services.version_create(
+        user=coordinator,
+        title="Mid-Valley STEM Partnership MOU",
+        shared_text="## Purpose\n\nWe build a STEM learning community.\n",
+        deadline=deadline,
+    )
+
+
+@pytest.fixture
+def version(draft_version, coordinator, partner, other_partner, lead, other_lead):
+    services.version_open(version=draft_version, user=coordinator)
+    draft_version.refresh_from_db()
+    return draft_version
+
+
+@pytest.fixture
+def block(version, partner) -> RoleBlock:
+    return RoleBlock.objects.select_related("version", "partner").get(
+        version=version, partner=partner
+    )
+
+
+@pytest.fixture
+def other_block(version, other_partner) -> RoleBlock:
+    return RoleBlock.objects.select_related("version", "partner").get(
+        version=version, partner=other_partner
+    )
+
+
+def fill(block: RoleBlock, user, data: dict | None = None) -> RoleBlock:
+    return services.block_save_draft(
+        block=block, user=user, data=data or COMPLETE, expected_revision=block.revision
+    )
+
+
+def submitted(block: RoleBlock, user) -> RoleBlock:
+    block = fill(block, user)
+    return services.block_submit(block=block, user=user)
+
+
+@pytest.fixture
+def a_day_before(deadline):
+    return deadline - timedelta(days=1)
