@@ -110,6 +110,9 @@ class RowForm(forms.Form):
             self.fields[f"stance_{pk}"] = forms.ChoiceField(
                 label=f"Stance on {category.name}",
                 choices=Stance.choices,
+                # A category missing from the POST (added since the page was loaded) is
+                # left as it is rather than refused.
+                required=False,
                 initial=entry.stance if entry else Stance.NOT_ASSESSED,
                 widget=forms.Select(
                     attrs={"class": "form-select form-select-sm", "data-matrix-stance": str(pk)}
@@ -150,6 +153,7 @@ class RowForm(forms.Form):
         return cleaned
 
     def values(self) -> dict[int, EntryValues]:
+        """What the row says, for the categories the form sent a stance for."""
         data = self.cleaned_data
         return {
             c.pk: EntryValues(
@@ -159,6 +163,7 @@ class RowForm(forms.Form):
                 note=data.get(f"note_{c.pk}", ""),
             )
             for c in self.row.categories
+            if data.get(f"stance_{c.pk}")
         }
 
     def add_service_errors(self, error_dict: dict[str, list[str]]) -> None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -189,29 +188,35 @@ def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
     return rows, problems
 
 
-def _lookup(model, names: set[str], **filters) -> dict[str, object]:
-    """{lower-case name: object} for the names that exist, in chunks of queries."""
-    found: dict[str, object] = {}
-    names_list = sorted(names)
-    for i in range(0, len(names_list), CHUNK):
-        for obj in model.objects.annotate(lname=Lower("name")).filter(
-            lname__in=names_list[i : i + CHUNK], **filters
-        ):
-            found[obj.lname] = obj
-    return found
+class _Names:
+    """Find objects by name ignoring case, in Python: SQLite's lower() only folds ASCII."""
+
+    def __init__(self, objects):
+        self.exact: dict[str, object] = {}
+        self.folded: dict[str, list] = {}
+        for obj in objects:
+            self.exact[obj.name] = obj
+            self.folded.setdefault(obj.name.casefold(), []).append(obj)
+
+    def get(self, name: str):
+        if name in self.exact:
+            return self.exact[name]
+        found = self.folded.get(name.casefold(), [])
+        return found[0] if len(found) == 1 else None
 
 
 def _validate(rows: list[_Row], user: User | None) -> list[ImportProblem]:
     """Resolve names and build an unsaved entry for each row; list every problem."""
-    partners = _lookup(Partner, {r.partner_name.lower() for r in rows if r.partner_name})
-    categories = _lookup(Category, {r.category_name.lower() for r in rows if r.category_name})
+    # Two queries, whatever the file: every partner's and category's name.
+    partners = _Names(Partner.objects.only("id", "name"))
+    categories = _Names(Category.objects.only("id", "name", "retired_at"))
     problems: list[ImportProblem] = []
     seen: dict[tuple[int, int], int] = {}
     now = timezone.now()
     for row in rows:
         row_problems = []
-        partner = partners.get(row.partner_name.lower())
-        category = categories.get(row.category_name.lower())
+        partner = partners.get(row.partner_name)
+        category = categories.get(row.category_name)
         if not row.partner_name:
             row_problems.append("the partner is missing.")
         elif partner is None:

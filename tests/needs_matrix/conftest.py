@@ -41,7 +41,9 @@ def hand_built(db):
 
     def entry(partner, letter, stance, priority=""):
         factories.MatrixEntryFactory(
-            partner=partners[partner], category=categories[letter], stance=stance,
+            partner=partners[partner],
+            category=categories[letter],
+            stance=stance,
             priority=priority,
         )
 

@@ -17,7 +17,11 @@ def _summaries(hand_built, **filters):
 def test_counts_coverage_gap_and_thin(hand_built):
     s, data = _summaries(hand_built)
     assert [(s[x].needing, s[x].contributing) for x in "ABCDE"] == [
-        (2, 1), (2, 3), (3, 0), (0, 1), (0, 0),
+        (2, 1),
+        (2, 3),
+        (3, 0),
+        (0, 1),
+        (0, 0),
     ]
     assert s["A"].coverage_percent == 50 and s["A"].is_thin and not s["A"].is_gap
     assert s["B"].coverage_percent == 150 and s["B"].status == "covered"
@@ -59,7 +63,8 @@ def test_heat_map_counts_partners_by_kind_for_gaps_only(hand_built):
     row = heat.rows[0]
     assert row.category.name == "Category C"
     assert [(label, n) for label, n, _ in row.counts] == [
-        ("School district", 2), ("College or university", 1),
+        ("School district", 2),
+        ("College or university", 1),
     ]
     assert row.total == 3
     assert [level for _, _, level in row.counts] == [4, 2]
@@ -82,7 +87,8 @@ def test_matches_show_at_most_five_names_and_count_the_rest(hand_built):
     for i in range(7):
         MatrixEntryFactory(
             partner=PartnerFactory(name=f"Z helper {i}"),
-            category=hand_built.categories["A"], stance="contribute",
+            category=hand_built.categories["A"],
+            stance="contribute",
         )
     _, data = _summaries(hand_built)
     match = next(m for m in data.matches if m.summary.category.name == "Category A")
@@ -94,13 +100,19 @@ def test_matches_show_at_most_five_names_and_count_the_rest(hand_built):
 def test_grid_rows_grouped_by_kind_with_cell_text(hand_built):
     grid = matrix_grid(filters=MatrixFilters(group_id=hand_built.group.pk))
     assert [g.label for g in grid.row_groups] == [
-        "School district", "College or university", "Business or industry",
+        "School district",
+        "College or university",
+        "Business or industry",
         "Informal education or museum",
     ]
     first = grid.row_groups[0].rows[0]
     assert first.partner.name == "P1 district"
     assert [cell.text for _, cell in first.cells] == [
-        "Need · high", "Need · medium", "Need · high", "—", "—",
+        "Need · high",
+        "Need · medium",
+        "Need · high",
+        "—",
+        "—",
     ]
     assert [cell.css for _, cell in first.cells][:2] == ["cell-need", "cell-need"]
     museum = grid.row_groups[-1].rows[0]
@@ -110,8 +122,9 @@ def test_grid_rows_grouped_by_kind_with_cell_text(hand_built):
 
 
 def test_grid_pages_partners(hand_built):
-    grid = matrix_grid(filters=MatrixFilters(group_id=hand_built.group.pk), per_page=2,
-                       page_number=2)
+    grid = matrix_grid(
+        filters=MatrixFilters(group_id=hand_built.group.pk), per_page=2, page_number=2
+    )
     names = [r.partner.name for g in grid.row_groups for r in g.rows]
     assert names == ["P3 college", "P4 business"]
     assert grid.page.paginator.num_pages == 3
@@ -132,4 +145,6 @@ def test_retired_categories_leave_the_grid_but_can_be_shown(hand_built):
 
 
 def test_category_summaries_with_no_categories(hand_built):
-    assert category_summaries(partners=partners_in_view(filters=MatrixFilters()), categories=[]) == []
+    assert (
+        category_summaries(partners=partners_in_view(filters=MatrixFilters()), categories=[]) == []
+    )

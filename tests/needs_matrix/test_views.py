@@ -1,0 +1,347 @@
+"""Every matrix page: who may open it, and what each page does."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from needs_matrix.models import Category, CategoryGroup, MatrixEntry
+from tests import factories
+
+ROLES = ["anonymous", "nobody", "other_lead", "viewer", "editor", "lead", "coordinator"]
+
+
+@pytest.fixture
+def category(db):
+    return factories.CategoryFactory(name="Robotics kits")
+
+
+def _user(request, role):
+    return None if role == "anonymous" else request.getfixturevalue(role)
+
+
+def _url(name, partner, category):
+    if name == "row_edit":
+        return reverse("needs_matrix:row_edit", args=[partner.pk])
+    if name in {"category_edit", "category_retire", "category_restore"}:
+        return reverse(f"needs_matrix:{name}", args=[category.pk])
+    if name == "group_edit":
+        return reverse("needs_matrix:group_edit", args=[category.group_id])
+    return reverse(f"needs_matrix:{name}")
+
+
+MEMBER = {"other_lead": 200, "viewer": 200, "editor": 200, "lead": 200, "coordinator": 200}
+COORDINATOR_ONLY = {
+    "other_lead": 403,
+    "viewer": 403,
+    "editor": 403,
+    "lead": 403,
+    "coordinator": 200,
+}
+# (url name, method, expected status for each signed-in role with a role somewhere)
+TABLE = [
+    ("grid", "get", MEMBER),
+    ("summary", "get", MEMBER),
+    (
+        "row_edit",
+        "get",
+        {"other_lead": 403, "viewer": 200, "editor": 200, "lead": 200, "coordinator": 200},
+    ),
+    (
+        "row_edit",
+        "post",
+        {"other_lead": 403, "viewer": 403, "editor": 302, "lead": 302, "coordinator": 302},
+    ),
+    ("category_list", "get", COORDINATOR_ONLY),
+    ("category_create", "get", COORDINATOR_ONLY),
+    ("category_edit", "get", COORDINATOR_ONLY),
+    ("category_retire", "post", {**COORDINATOR_ONLY, "coordinator": 302}),
+    ("category_restore", "post", {**COORDINATOR_ONLY, "coordinator": 302}),
+    ("group_create", "get", COORDINATOR_ONLY),
+    ("group_edit", "get", COORDINATOR_ONLY),
+    ("export_csv", "get", COORDINATOR_ONLY),
+    ("export_xlsx", "get", COORDINATOR_ONLY),
+    ("import", "get", COORDINATOR_ONLY),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "expected"), TABLE, ids=[f"{n}-{m}" for n, m, _ in TABLE]
+)
+def test_permissions(request, client_for, partner, category, role, name, method, expected):
+    user = _user(request, role)
+    url = _url(name, partner, category)
+    response = getattr(client_for(user), method)(url, {})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif role == "nobody":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == expected[role], (role, name, method)
+
+
+def test_grid_is_a_real_table_with_headers_text_and_legend(client_for, lead, partner, hand_built):
+    factories.MatrixEntryFactory(
+        partner=partner, category=hand_built.categories["A"], stance="both", priority="low"
+    )
+    response = client_for(lead).get(reverse("needs_matrix:grid"), {"group": hand_built.group.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<caption" in html
+    assert '<th scope="col" class="cat-head"' in html and '<th scope="row"' in html
+    assert '<th scope="colgroup"' in html and '<th scope="rowgroup"' in html
+    assert "Need · high" in html and "Contributes" in html and "Both · low" in html
+    assert '<span class="visually-hidden">Not assessed</span>' in html
+    assert "not assessed (not the same as “no”)" in html  # the legend
+    # The lead's own row links to its editor; other partners' rows do not.
+    assert reverse("needs_matrix:row_edit", args=[partner.pk]) in html
+    assert reverse("needs_matrix:row_edit", args=[hand_built.partners["P1"].pk]) not in html
+    # Managing links are the coordinator's.
+    assert reverse("needs_matrix:import") not in html
+
+
+def test_grid_filters_by_kind_and_workgroup(client_for, coordinator, hand_built):
+    workgroup = factories.WorkgroupFactory(name="Robotics")
+    workgroup.partners.add(hand_built.partners["P4"])
+    client = client_for(coordinator)
+    html = client.get(reverse("needs_matrix:grid"), {"kind": "college"}).content.decode()
+    assert "P3 college" in html and "P1 district" not in html
+    html = client.get(reverse("needs_matrix:grid"), {"workgroup": workgroup.pk}).content.decode()
+    assert "P4 business" in html and "P3 college" not in html
+    # A value that is not valid is ignored, not an error.
+    assert (
+        client.get(reverse("needs_matrix:grid"), {"workgroup": "x", "kind": "?"}).status_code == 200
+    )
+
+
+def test_grid_pages_fifty_partners(client_for, coordinator):
+    from partnership.models import Partner
+
+    Partner.objects.bulk_create([Partner(name=f"Paged {i:03}", kind="school") for i in range(60)])
+    client = client_for(coordinator)
+    first = client.get(reverse("needs_matrix:grid"), {"kind": "school"}).content.decode()
+    assert "Paged 049" in first and "Paged 050" not in first
+    assert "Page 1 of 2" in first and "kind=school&amp;page=2" in first
+    second = client.get(
+        reverse("needs_matrix:grid"), {"kind": "school", "page": 2}
+    ).content.decode()
+    assert "Paged 050" in second and "Paged 049" not in second
+
+
+def test_summary_page_shows_gaps_thin_heat_map_and_matches(client_for, viewer, hand_built):
+    response = client_for(viewer).get(
+        reverse("needs_matrix:summary"), {"group": hand_built.group.pk}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="gap-count">1<' in html
+    assert "Gaps by partner kind" in html and "heat-4" in html
+    assert "Suggested matches" in html and "P1 district (high)" in html
+    assert "150%" in html and "50%" in html
+
+
+def _row_post(partner_categories, **values):
+    data = {}
+    for category in partner_categories:
+        data[f"stance_{category.pk}"] = "not_assessed"
+    data.update(values)
+    return data
+
+
+def test_lead_saves_own_row(client_for, lead, partner):
+    categories = list(Category.objects.current())
+    mentors = Category.objects.get(name="Mentors")
+    data = _row_post(
+        categories,
+        **{
+            f"stance_{mentors.pk}": "contribute",
+            f"capacity_{mentors.pk}": "Five engineers",
+            f"priority_{mentors.pk}": "high",  # ignored: not a need
+        },
+    )
+    client = client_for(lead)
+    response = client.post(reverse("needs_matrix:row_edit", args=[partner.pk]), data)
+    assert response.status_code == 302
+    entry = MatrixEntry.objects.get(partner=partner)
+    assert (entry.category, entry.stance, entry.priority, entry.capacity_note) == (
+        mentors,
+        "contribute",
+        "",
+        "Five engineers",
+    )
+    page = client.get(reverse("needs_matrix:row_edit", args=[partner.pk]))
+    html = page.content.decode()
+    assert "Saved 1 change" in html
+    assert "Recent changes" in html and "set <strong>Mentors</strong> to Contributes" in html
+
+
+def test_row_with_a_need_and_no_priority_is_400_and_saves_nothing(client_for, editor, partner):
+    categories = list(Category.objects.current())
+    mentors = Category.objects.get(name="Mentors")
+    data = _row_post(categories, **{f"stance_{mentors.pk}": "need"})
+    response = client_for(editor).post(reverse("needs_matrix:row_edit", args=[partner.pk]), data)
+    assert response.status_code == 400
+    assert "Choose a priority for this need." in response.content.decode()
+    assert not MatrixEntry.objects.exists()
+
+
+def test_lead_cannot_edit_another_partners_row(client_for, lead, other_partner):
+    mentors = Category.objects.get(name="Mentors")
+    url = reverse("needs_matrix:row_edit", args=[other_partner.pk])
+    client = client_for(lead)
+    assert client.get(url).status_code == 403
+    response = client.post(url, {f"stance_{mentors.pk}": "contribute"})
+    assert response.status_code == 403
+    assert not MatrixEntry.objects.exists()
+
+
+def test_viewer_reads_own_row_without_a_form(client_for, viewer, partner):
+    mentors = Category.objects.get(name="Mentors")
+    factories.MatrixEntryFactory(partner=partner, category=mentors, stance="need", priority="high")
+    response = client_for(viewer).get(reverse("needs_matrix:row_edit", args=[partner.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You can read this row" in html
+    assert "<select" not in html and "Save the row" not in html
+    response = client_for(viewer).post(
+        reverse("needs_matrix:row_edit", args=[partner.pk]), {f"stance_{mentors.pk}": "contribute"}
+    )
+    assert response.status_code == 403
+    assert MatrixEntry.objects.get().stance == "need"
+
+
+def test_row_page_shows_retired_entries_and_helpers(
+    client_for, lead, coordinator, partner, other_partner
+):
+    from needs_matrix.services import category_retire
+
+    mentors = Category.objects.get(name="Mentors")
+    kits = factories.CategoryFactory(name="Old kits")
+    factories.MatrixEntryFactory(partner=partner, category=mentors, stance="need", priority="high")
+    factories.MatrixEntryFactory(partner=other_partner, category=mentors, stance="contribute")
+    factories.MatrixEntryFactory(partner=partner, category=kits, stance="contribute")
+    category_retire(category=kits, user=coordinator)
+    html = (
+        client_for(lead).get(reverse("needs_matrix:row_edit", args=[partner.pk])).content.decode()
+    )
+    assert "Retired categories" in html and "Old kits: Can contribute" in html
+    assert f"stance_{kits.pk}" not in html
+    assert "Can contribute this: Chemeketa Community College" in html
+
+
+def test_row_url_name_for_the_mou_page(partner):
+    assert reverse("needs_matrix:row_edit", kwargs={"partner_pk": partner.pk}) == (
+        f"/matrix/partners/{partner.pk}/"
+    )
+
+
+def test_missing_partner_is_404(client_for, coordinator):
+    assert client_for(coordinator).get("/matrix/partners/999999/").status_code == 404
+
+
+def test_coordinator_manages_categories(client_for, coordinator):
+    client = client_for(coordinator)
+    group = CategoryGroup.objects.get(name="Assessment")
+    response = client.post(
+        reverse("needs_matrix:category_create"),
+        {"group": group.pk, "name": "Data dashboards", "order": 5},
+    )
+    assert response.status_code == 302
+    category = Category.objects.get(name="Data dashboards")
+    response = client.post(
+        reverse("needs_matrix:category_create"),
+        {"group": group.pk, "name": "data DASHBOARDS", "order": 6},
+    )
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    response = client.post(
+        reverse("needs_matrix:category_edit", args=[category.pk]),
+        {
+            "group": group.pk,
+            "name": "Data dashboards for schools",
+            "description": "Shared",
+            "order": 2,
+        },
+    )
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.name == "Data dashboards for schools"
+    client.post(reverse("needs_matrix:category_retire", args=[category.pk]))
+    category.refresh_from_db()
+    assert category.is_retired
+    listing = client.get(reverse("needs_matrix:category_list")).content.decode()
+    assert "Retired" in listing and "Restore" in listing
+    response = client.post(reverse("needs_matrix:group_create"), {"name": "Outreach", "order": 9})
+    assert response.status_code == 302 and CategoryGroup.objects.filter(name="Outreach").exists()
+    assert client.post(reverse("needs_matrix:group_create"), {"name": ""}).status_code == 400
+
+
+def test_exports_download(client_for, coordinator, hand_built):
+    client = client_for(coordinator)
+    response = client.get(reverse("needs_matrix:export_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "P1 district,Category A,need,high,," in body
+    response = client.get(reverse("needs_matrix:export_xlsx"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert book.sheetnames == ["Grid", "Summary"]
+
+
+def test_import_page_lists_errors_with_400_and_imports_nothing(client_for, coordinator, hand_built):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = MatrixEntry.objects.count()
+    content = (
+        b"partner,category,stance,priority\n"
+        b"P1 district,Category D,need,low\n"
+        b"P1 district,No such thing,need,low\n"
+    )
+    response = client_for(coordinator).post(
+        reverse("needs_matrix:import"), {"file": SimpleUploadedFile("m.csv", content)}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was imported" in html
+    assert "Row 3: unknown category “No such thing”." in html
+    assert MatrixEntry.objects.count() == before
+
+
+def test_import_page_empty_and_encoding_errors(client_for, coordinator, hand_built):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("needs_matrix:import"), {"file": SimpleUploadedFile("m.csv", b"")}
+    )
+    assert response.status_code == 400 and "The file is empty." in response.content.decode()
+    response = client.post(
+        reverse("needs_matrix:import"),
+        {
+            "file": SimpleUploadedFile(
+                "m.csv", "partner,category,stance\nÉ,C,need\n".encode("utf-16")
+            )
+        },
+    )
+    assert response.status_code == 400 and "not UTF-8" in response.content.decode()
+    assert client.post(reverse("needs_matrix:import"), {}).status_code == 400
+
+
+def test_import_page_success(client_for, coordinator, hand_built):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = b"partner,category,stance,priority\nP1 district,Category D,need,low\n"
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("needs_matrix:import"), {"file": SimpleUploadedFile("m.csv", content)}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Imported 1 rows: 1 new" in response.content.decode()
+    assert MatrixEntry.objects.filter(
+        partner__name="P1 district", category__name="Category D"
+    ).exists()
