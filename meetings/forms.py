@@ -26,20 +26,29 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class MeetingForm(forms.ModelForm):
     """Times are typed in the network's time zone (the active time zone of every request)."""
 
+    video_url = forms.URLField(
+        label="Video link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[http_url_validator],
+        error_messages={"invalid": "Enter a web address that starts with http:// or https://."},
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = Meeting
         fields = [
             "title", "kind", "workgroup", "series", "starts_at", "ends_at", "place",
             "video_url", "agenda", "notes", "decisions",
         ]  # fmt: skip
-        labels = {"starts_at": "Starts", "ends_at": "Ends", "video_url": "Video link"}
+        labels = {"starts_at": "Starts", "ends_at": "Ends"}
         widgets = {
             "starts_at": DateTimeLocalInput(),
             "ends_at": DateTimeLocalInput(),
             "agenda": forms.Textarea(attrs={"rows": 6}),
             "notes": forms.Textarea(attrs={"rows": 10}),
             "decisions": forms.Textarea(attrs={"rows": 5}),
-            "video_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -49,10 +58,6 @@ class MeetingForm(forms.ModelForm):
         self.fields["ends_at"].help_text = f"In the network's time zone ({zone})."
         self.fields["workgroup"].queryset = Workgroup.objects.order_by("name")
         self.fields["workgroup"].required = False
-        self.fields["video_url"].validators = [http_url_validator]
-        self.fields["video_url"].error_messages["invalid"] = (
-            "Enter a web address that starts with http:// or https://."
-        )
         self.fields["agenda"].help_text = "Markdown: **bold**, *italic*, lists with - or 1."
         self.fields[
             "notes"

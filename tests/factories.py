@@ -116,3 +116,50 @@ class MatrixEntryFactory(factory.django.DjangoModelFactory):
 
 
 # --- meetings (meetings, attendees, action items) ---
+
+
+def _meeting_start():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+
+
+def _hours_after(start, hours: int):
+    from datetime import timedelta
+
+    return start + timedelta(hours=hours)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    title = factory.Sequence(lambda n: f"Partnership meeting {n}")
+    kind = "network"
+    starts_at = factory.LazyFunction(_meeting_start)
+    ends_at = factory.LazyAttribute(lambda o: _hours_after(o.starts_at, 2))
+    place = "Salem, Room 101"
+    agenda = "1. Welcome\n2. Partner roles"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "invited"
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """A person's item; use meetings.services.action_item_create for all-partner items."""
+
+    class Meta:
+        model = "meetings.ActionItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = factory.Sequence(lambda n: f"Follow up on point {n}")
+    owner_kind = "person"
+    owner_user = factory.SubFactory(UserFactory)
