@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import views as core_views
+from dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("accounts/", include("core.urls")),
     path("dev/", include("core.urls_dev")),
     path("", include("partnership.urls")),

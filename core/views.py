@@ -166,14 +166,6 @@ def signout(request):
     return redirect("accounts:login")
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    from core.selectors import home_for
-
-    return render(request, "core/home.html", home_for(user=request.user))
-
-
 def _mailbox_allowed(request) -> None:
     if not settings.DEV_MAILBOX:
         raise Http404

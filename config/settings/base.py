@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mou",
     "needs_matrix",
     "meetings",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,196 @@
+"""The coordinator dashboard, its exports and "remind now", and the partner home."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core.permissions import is_coordinator
+from core.services.reminders import ManualLimitReached, reminder_send_now
+from core.services.signin import safe_next_path
+from core.views_helpers import require
+from dashboard import exports, selectors
+from dashboard.filters import PENDING
+from dashboard.tables import BlockTable
+from mou.models import MouVersion, RoleBlock
+
+ROWS_PER_PAGE = 50
+
+
+def _version(request) -> tuple[list[MouVersion], MouVersion | None]:
+    versions = selectors.dashboard_versions()
+    wanted = request.GET.get("version") or None
+    version = selectors.dashboard_version_pick(versions=versions, wanted=wanted)
+    if wanted and (version is None or str(version.pk) != wanted):
+        raise Http404("No such MOU version.")
+    return versions, version
+
+
+def _query(request, *, drop: tuple[str, ...] = ("page",)) -> str:
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@require("coordinator")
+@require_GET
+def index(request):
+    now = timezone.now()
+    versions, version = _version(request)
+    context = {"versions": versions, "version": version, "now": now}
+    if version is None:
+        return render(request, "dashboard/index.html", context)
+    filterset = selectors.dashboard_filterset(version=version, filters=request.GET, now=now)
+    page = Paginator(filterset.qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["version"] = str(version.pk)
+    table = BlockTable(
+        selectors.rows_with_reminders(page.object_list),
+        request=request,
+        now=now,
+        params=params,
+        sort=filterset.sort_value,
+        back=request.get_full_path(),
+        caption=f"Partners and their blocks of {version}, page {page.number} "
+        f"of {page.paginator.num_pages}",
+    )
+    context.update(
+        summary=selectors.dashboard_summary(version=version, now=now),
+        filter=filterset,
+        page=page,
+        table=table,
+        querystring=params.urlencode(),
+        matrix=selectors.matrix_completeness(),
+        items=selectors.action_item_counts(now=now),
+        events=selectors.recent_events(),
+        filtered=any(
+            request.GET.get(name) for name in ("q", "status", "kind", "workgroup", "overdue")
+        ),
+    )
+    status = 400 if filterset.errors else 200
+    return render(request, "dashboard/index.html", context, status=status)
+
+
+def _export(request, extension: str):
+    now = timezone.now()
+    _, version = _version(request)
+    if version is None:
+        raise Http404("There is no MOU version to export.")
+    filterset = selectors.dashboard_filterset(version=version, filters=request.GET, now=now)
+    if filterset.errors:
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+        )
+        return HttpResponse(
+            f"These filters cannot be used: {problems}", status=400, content_type="text/plain"
+        )
+    name = exports.filename(version_number=version.number, extension=extension)
+    if extension == "csv":
+        response = HttpResponse(
+            exports.blocks_csv(filterset.qs), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.blocks_xlsx(filterset.qs, title=f"{version} — blocks"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require("coordinator")
+@require_GET
+def export_csv(request):
+    return _export(request, "csv")
+
+
+@require("coordinator")
+@require_GET
+def export_xlsx(request):
+    return _export(request, "xlsx")
+
+
+def _trigger(level: str, text: str) -> str:
+    return json.dumps({"dashboard:message": {"level": level, "text": text}})
+
+
+def _remind_problem(request, *, block: RoleBlock, text: str, status: int, back: str):
+    if request.htmx:
+        response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+        response["HX-Trigger"] = _trigger("danger", text)
+        return response
+    return render(
+        request,
+        "dashboard/remind_problem.html",
+        {"block": block, "text": text, "back": back},
+        status=status,
+    )
+
+
+@require("coordinator")
+@require_POST
+def remind(request, pk: int):
+    """The coordinator's "remind now" for one block: the leads (and opted-in editors) get the
+    block's reminder at once, at most twice a day."""
+    block = get_object_or_404(
+        RoleBlock.objects.select_related("version", "partner", "last_edited_by"), pk=pk
+    )
+    back = safe_next_path(request.POST.get("next") or reverse("dashboard:index"))
+    if block.version.status != MouVersion.Status.OPEN:
+        text = (
+            f"{block.version} is {block.version.get_status_display().lower()}: "
+            "its blocks get no more reminders."
+        )
+        return _remind_problem(request, block=block, text=text, status=409, back=back)
+    if block.status not in PENDING:
+        text = (
+            f"{block.partner}'s block is {block.get_status_display().lower()}: "
+            "there is nothing to remind them of."
+        )
+        return _remind_problem(request, block=block, text=text, status=409, back=back)
+    try:
+        sent = reminder_send_now(
+            source="mou.block", subject=block, by=request.user, request=request
+        )
+    except ManualLimitReached as limit:
+        text = f"No reminder sent to {block.partner}: {limit} Try again tomorrow."
+        return _remind_problem(request, block=block, text=text, status=429, back=back)
+    if not sent:
+        text = (
+            f"{block.partner} has no lead (or editor who asked for reminders) to remind. "
+            "Add a lead on the partner's page first."
+        )
+        return _remind_problem(request, block=block, text=text, status=409, back=back)
+    text = f"Reminder sent to {sent} {'person' if sent == 1 else 'people'} at {block.partner}."
+    if request.htmx:
+        table = BlockTable(
+            selectors.rows_with_reminders([block]), request=request, now=timezone.now(), back=back
+        )
+        response = render(
+            request, "dashboard/_table_row.html", {"table": table, "row": table.rows[0]}
+        )
+        response["HX-Trigger"] = _trigger("success", text)
+        return response
+    messages.success(request, text)
+    return redirect(back)
+
+
+@require_GET
+def home(request):
+    """Partner people's own tasks; coordinators go to the dashboard."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if is_coordinator(request.user):
+        return redirect("dashboard:index")
+    home = selectors.partner_home(user=request.user, now=timezone.now())
+    if not home.cards:
+        return render(request, "dashboard/home_no_partner.html")
+    return render(request, "dashboard/home.html", {"home": home})
