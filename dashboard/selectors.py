@@ -41,7 +41,11 @@ VISIBLE_VERSION_STATUSES = (
 
 def dashboard_versions() -> list[MouVersion]:
     """Every version, newest first, for the picker (one query)."""
-    return list(MouVersion.objects.only("id", "number", "title", "status", "deadline"))
+    return list(
+        MouVersion.objects.only(
+            "id", "number", "title", "status", "deadline", "opened_at", "created_at"
+        )
+    )
 
 
 def dashboard_version_pick(*, versions: list[MouVersion], wanted: str | None) -> MouVersion | None:
