@@ -198,14 +198,14 @@ class CategoryForm(forms.ModelForm):
         model = Category
         fields = ["group", "name", "description", "order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"order": "Position within the group (smaller first)."}
+        help_texts = {"order": "Position within the group, smaller first. Empty: at the end."}
 
 
 class CategoryGroupForm(forms.ModelForm):
     class Meta:
         model = CategoryGroup
         fields = ["name", "order"]
-        help_texts = {"order": "Position among the groups (smaller first)."}
+        help_texts = {"order": "Position among the groups, smaller first. Empty: at the end."}
 
 
 class MatrixImportForm(forms.Form):

@@ -15,7 +15,8 @@ from simple_history.models import HistoricalRecords
 
 class CategoryGroup(models.Model):
     name = models.CharField(max_length=120)
-    order = models.PositiveIntegerField(default=0)
+    # blank: the forms leave it empty to mean "at the end"; the services fill it in.
+    order = models.PositiveIntegerField(default=0, blank=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -43,7 +44,7 @@ class Category(models.Model):
     group = models.ForeignKey(CategoryGroup, on_delete=models.PROTECT, related_name="categories")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -37,10 +37,16 @@ def group_create(
 
 @transaction.atomic
 def group_update(
-    *, group: CategoryGroup, name: str, order: int, user: User, request: HttpRequest | None = None
+    *,
+    group: CategoryGroup,
+    name: str,
+    order: int | None,
+    user: User,
+    request: HttpRequest | None = None,
 ) -> CategoryGroup:
     group.name = clean_text(name).strip()
-    group.order = order
+    if order is not None:
+        group.order = order
     group.full_clean()
     group.save()
     event_record(
@@ -93,10 +99,14 @@ def category_update(
     group: CategoryGroup,
     name: str,
     description: str,
-    order: int,
+    order: int | None,
     user: User,
     request: HttpRequest | None = None,
 ) -> Category:
+    if order is None:
+        order = (
+            category.order if group.pk == category.group_id else _next_order(group.categories.all())
+        )
     category.group = group
     category.name = clean_text(name).strip()
     category.description = clean_text(description).strip()

@@ -162,12 +162,12 @@ def test_retired_category_keeps_entries_and_history_and_can_be_restored(
     ]
 
 
-def test_category_create_and_update(coordinator):
+def test_category_create_and_update(coordinator, assessment_group):
     group = group_create(name="Outreach", user=coordinator)
     first = category_create(group=group, name="Family nights", user=coordinator)
     second = category_create(group=group, name="Newsletters", description="x", user=coordinator)
     assert (first.order, second.order) == (1, 2)
-    other = CategoryGroup.objects.get(name="Assessment")
+    other = assessment_group
     category_update(
         category=second,
         group=other,
@@ -181,8 +181,8 @@ def test_category_create_and_update(coordinator):
     assert Event.objects.filter(action__startswith="matrix.category").count() == 3
 
 
-def test_category_names_are_unique_ignoring_case(coordinator):
-    group = CategoryGroup.objects.get(name="Assessment")
+def test_category_names_are_unique_ignoring_case(coordinator, mentors, assessment_group):
+    group = assessment_group
     with pytest.raises(ValidationError) as info:
         category_create(group=group, name="MENTORS", user=coordinator)
     assert "already exists" in str(info.value)
@@ -218,3 +218,17 @@ def test_seeded_taxonomy_comes_from_the_notes(db):
         "Leadership capacity",
     ]:
         assert expected in names
+
+
+def test_empty_order_means_at_the_end_and_is_kept_on_update(coordinator):
+    group = group_create(name="Ordering", user=coordinator)
+    first = category_create(group=group, name="First", order=None, user=coordinator)
+    second = category_create(group=group, name="Second", order=None, user=coordinator)
+    assert (first.order, second.order) == (1, 2)
+    category_update(
+        category=first, group=group, name="First!", description="", order=None, user=coordinator
+    )
+    first.refresh_from_db()
+    assert first.order == 1
+    later = group_create(name="Later", order=None, user=coordinator)
+    assert later.order > group.order

@@ -151,9 +151,8 @@ def _row_post(partner_categories, **values):
     return data
 
 
-def test_lead_saves_own_row(client_for, lead, partner):
+def test_lead_saves_own_row(client_for, lead, partner, mentors):
     categories = list(Category.objects.current())
-    mentors = Category.objects.get(name="Mentors")
     data = _row_post(
         categories,
         **{
@@ -178,9 +177,10 @@ def test_lead_saves_own_row(client_for, lead, partner):
     assert "Recent changes" in html and "set <strong>Mentors</strong> to Contributes" in html
 
 
-def test_row_with_a_need_and_no_priority_is_400_and_saves_nothing(client_for, editor, partner):
+def test_row_with_a_need_and_no_priority_is_400_and_saves_nothing(
+    client_for, editor, partner, mentors
+):
     categories = list(Category.objects.current())
-    mentors = Category.objects.get(name="Mentors")
     data = _row_post(categories, **{f"stance_{mentors.pk}": "need"})
     response = client_for(editor).post(reverse("needs_matrix:row_edit", args=[partner.pk]), data)
     assert response.status_code == 400
@@ -188,8 +188,7 @@ def test_row_with_a_need_and_no_priority_is_400_and_saves_nothing(client_for, ed
     assert not MatrixEntry.objects.exists()
 
 
-def test_lead_cannot_edit_another_partners_row(client_for, lead, other_partner):
-    mentors = Category.objects.get(name="Mentors")
+def test_lead_cannot_edit_another_partners_row(client_for, lead, other_partner, mentors):
     url = reverse("needs_matrix:row_edit", args=[other_partner.pk])
     client = client_for(lead)
     assert client.get(url).status_code == 403
@@ -198,8 +197,7 @@ def test_lead_cannot_edit_another_partners_row(client_for, lead, other_partner):
     assert not MatrixEntry.objects.exists()
 
 
-def test_viewer_reads_own_row_without_a_form(client_for, viewer, partner):
-    mentors = Category.objects.get(name="Mentors")
+def test_viewer_reads_own_row_without_a_form(client_for, viewer, partner, mentors):
     factories.MatrixEntryFactory(partner=partner, category=mentors, stance="need", priority="high")
     response = client_for(viewer).get(reverse("needs_matrix:row_edit", args=[partner.pk]))
     html = response.content.decode()
@@ -214,11 +212,10 @@ def test_viewer_reads_own_row_without_a_form(client_for, viewer, partner):
 
 
 def test_row_page_shows_retired_entries_and_helpers(
-    client_for, lead, coordinator, partner, other_partner
+    client_for, lead, coordinator, partner, other_partner, mentors
 ):
     from needs_matrix.services import category_retire
 
-    mentors = Category.objects.get(name="Mentors")
     kits = factories.CategoryFactory(name="Old kits")
     factories.MatrixEntryFactory(partner=partner, category=mentors, stance="need", priority="high")
     factories.MatrixEntryFactory(partner=other_partner, category=mentors, stance="contribute")
@@ -242,9 +239,9 @@ def test_missing_partner_is_404(client_for, coordinator):
     assert client_for(coordinator).get("/matrix/partners/999999/").status_code == 404
 
 
-def test_coordinator_manages_categories(client_for, coordinator):
+def test_coordinator_manages_categories(client_for, coordinator, assessment_group):
     client = client_for(coordinator)
-    group = CategoryGroup.objects.get(name="Assessment")
+    group = assessment_group
     response = client.post(
         reverse("needs_matrix:category_create"),
         {"group": group.pk, "name": "Data dashboards", "order": 5},
