@@ -1,0 +1,103 @@
+"""Django admin for partners, memberships and workgroups (the coordinators' back room).
+
+Every change made here is recorded as an event, like changes made through the portal.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from core.services.events import event_record
+from partnership.models import Membership, Partner, Workgroup
+
+
+class EventRecordingAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        verb = "changed" if change else "added"
+        event_record(
+            action=f"admin.{obj._meta.model_name}_{verb}",
+            actor=request.user,
+            subject=obj,
+            summary=f"{obj._meta.verbose_name.capitalize()} {obj} {verb} in the admin",
+            data={"fields": list(form.changed_data)},
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        event_record(
+            action=f"admin.{obj._meta.model_name}_deleted",
+            actor=request.user,
+            subject=obj,
+            summary=f"{obj._meta.verbose_name.capitalize()} {obj} deleted in the admin",
+            request=request,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            event_record(
+                action=f"admin.{obj._meta.model_name}_deleted",
+                actor=request.user,
+                subject=obj,
+                summary=f"{obj._meta.verbose_name.capitalize()} {obj} deleted in the admin",
+                request=request,
+            )
+        super().delete_queryset(request, queryset)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(EventRecordingAdmin):
+    list_display = ["name", "kind", "status", "region", "people"]
+    list_filter = ["status", "kind", "workgroups"]
+    search_fields = ["name", "region"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("memberships"))
+
+    @admin.display(ordering="people_count")
+    def people(self, obj) -> int:
+        return obj.people_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(EventRecordingAdmin):
+    list_display = ["user", "partner", "role", "created_at"]
+    list_filter = ["role", "partner__status", "partner__kind"]
+    list_select_related = ["user", "partner"]
+    search_fields = ["user__full_name", "user__email", "partner__name"]
+    autocomplete_fields = ["user", "partner"]
+
+
+@admin.register(Workgroup)
+class WorkgroupAdmin(EventRecordingAdmin):
+    list_display = ["name", "members_count", "partners_count"]
+    search_fields = ["name"]
+    autocomplete_fields = ["members", "partners"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members_total=Count("members", distinct=True),
+                partners_total=Count("partners", distinct=True),
+            )
+        )
+
+    @admin.display(description="members", ordering="members_total")
+    def members_count(self, obj) -> int:
+        return obj.members_total
+
+    @admin.display(description="partners", ordering="partners_total")
+    def partners_count(self, obj) -> int:
+        return obj.partners_total

@@ -1,0 +1,124 @@
+"""Writes about partner organizations: create, edit, change status."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from core.models import User
+from core.services.events import event_record
+from core.text import clean_text
+from partnership.models import Partner
+from partnership.services.common import fields_apply, save_validated, text_clean
+
+PARTNER_FIELDS = ("name", "kind", "region", "website", "description")
+
+
+def _partner_name_error(name: str) -> dict:
+    return {"name": [f"A partner named “{name}” already exists. Partner names must be unique."]}
+
+
+def _partner_name_check(*, name: str, exclude_pk: int | None = None) -> None:
+    taken = Partner.objects.filter(name__iexact=name).exclude(pk=exclude_pk).first()
+    if taken is not None:
+        raise ValidationError(_partner_name_error(taken.name))
+
+
+def _partner_data(data: Mapping) -> dict:
+    cleaned = {field: text_clean(data[field]) for field in PARTNER_FIELDS if field in data}
+    if "description" in data:  # keep the writer's line breaks, only drop control characters
+        cleaned["description"] = clean_text(str(data["description"] or "")).strip()
+    return cleaned
+
+
+def partner_create(
+    *,
+    name: str,
+    kind: str,
+    status: str = Partner.Status.ACTIVE,
+    region: str = "",
+    website: str = "",
+    description: str = "",
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> Partner:
+    data = _partner_data(
+        {
+            "name": name,
+            "kind": kind,
+            "region": region,
+            "website": website,
+            "description": description,
+        }
+    )
+    _partner_name_check(name=data["name"])
+    partner = Partner(status=status, **data)
+    save_validated(partner, race_error=_partner_name_error(data["name"]))
+    event_record(
+        action="partner.created",
+        actor=by,
+        subject=partner,
+        request=request,
+        summary=f"Partner {partner.name} added ({partner.get_status_display().lower()})",
+        data={"kind": partner.kind, "status": partner.status},
+    )
+    return partner
+
+
+def partner_update(
+    *, partner: Partner, data: Mapping, by: User | None, request: HttpRequest | None = None
+) -> Partner:
+    """Change the profile fields given in ``data`` (status has its own services)."""
+    data = _partner_data(data)
+    if "name" in data:
+        _partner_name_check(name=data["name"], exclude_pk=partner.pk)
+    changed = fields_apply(partner, data, PARTNER_FIELDS)
+    if not changed:
+        return partner
+    save_validated(partner, race_error=_partner_name_error(partner.name))
+    event_record(
+        action="partner.updated",
+        actor=by,
+        subject=partner,
+        request=request,
+        summary=f"Partner {partner.name} edited: {', '.join(changed)}",
+        data={"changed": changed},
+    )
+    return partner
+
+
+def partner_status_set(
+    *, partner: Partner, status: str, by: User | None, request: HttpRequest | None = None
+) -> Partner:
+    if status not in Partner.Status.values:
+        raise ValidationError({"status": [f"Unknown status “{status}”."]})
+    previous = partner.status
+    if previous == status:
+        return partner
+    partner.status = status
+    save_validated(partner, race_error=_partner_name_error(partner.name))
+    event_record(
+        action="partner.status_changed",
+        actor=by,
+        subject=partner,
+        request=request,
+        summary=f"Partner {partner.name}: {previous} → {status}",
+        data={"from": previous, "to": status},
+    )
+    return partner
+
+
+def partner_deactivate(
+    *, partner: Partner, by: User | None, request: HttpRequest | None = None
+) -> Partner:
+    """Its people keep their roles but lose access until the partner is active again."""
+    return partner_status_set(
+        partner=partner, status=Partner.Status.INACTIVE, by=by, request=request
+    )
+
+
+def partner_reactivate(
+    *, partner: Partner, by: User | None, request: HttpRequest | None = None
+) -> Partner:
+    """Make an inactive or prospective partner active."""
+    return partner_status_set(partner=partner, status=Partner.Status.ACTIVE, by=by, request=request)

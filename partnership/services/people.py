@@ -1,0 +1,223 @@
+"""Writes about people: accounts, their roles at partners, and invitations."""
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+
+from core.models import OutboxMessage, User
+from core.services.events import event_record
+from core.services.outbox import outbox_send_templated
+from core.services.signin import signin_link_make
+from partnership.models import Membership, Partner
+from partnership.services.common import fields_apply, save_validated, text_clean
+
+PERSON_FIELDS = ("full_name", "email", "title", "phone")
+
+
+def _email_error(email: str) -> dict:
+    return {"email": [f"Someone with the e-mail address {email} is already in the portal."]}
+
+
+def _email_normalize(email: str) -> str:
+    return text_clean(email).lower()
+
+
+def _email_check(*, email: str, exclude_pk: int | None = None) -> None:
+    if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+        raise ValidationError(_email_error(email))
+
+
+def person_create(
+    *,
+    email: str,
+    full_name: str,
+    title: str = "",
+    phone: str = "",
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> User:
+    """A person who signs in with e-mailed links (no usable password)."""
+    email = _email_normalize(email)
+    _email_check(email=email)
+    person = User(
+        email=email,
+        full_name=text_clean(full_name),
+        title=text_clean(title),
+        phone=text_clean(phone),
+    )
+    person.set_unusable_password()
+    save_validated(person, race_error=_email_error(email))
+    event_record(
+        action="person.created",
+        actor=by,
+        subject=person,
+        request=request,
+        summary=f"Person {person.full_name} <{person.email}> added",
+    )
+    return person
+
+
+def person_update(
+    *, person: User, data: Mapping, by: User | None, request: HttpRequest | None = None
+) -> User:
+    data = {field: text_clean(data[field]) for field in PERSON_FIELDS if field in data}
+    if "email" in data:
+        data["email"] = data["email"].lower()
+        _email_check(email=data["email"], exclude_pk=person.pk)
+    changed = fields_apply(person, data, PERSON_FIELDS)
+    if not changed:
+        return person
+    if "email" in changed:
+        # Links already mailed to the old address must stop working.
+        person.link_version += 1
+    save_validated(person, race_error=_email_error(person.email))
+    event_record(
+        action="person.updated",
+        actor=by,
+        subject=person,
+        request=request,
+        summary=f"Person {person.full_name} edited: {', '.join(changed)}",
+        data={"changed": changed},
+    )
+    return person
+
+
+def person_deactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+    """No more sign-in: the account is inactive and every link sent before is void."""
+    if by is not None and person.pk == by.pk:
+        raise ValidationError("You cannot deactivate yourself.")
+    if not person.is_active:
+        return person
+    person.is_active = False
+    person.link_version += 1
+    person.save(update_fields=["is_active", "link_version"])
+    event_record(
+        action="person.deactivated",
+        actor=by,
+        subject=person,
+        request=request,
+        summary=f"Person {person.full_name} <{person.email}> deactivated",
+    )
+    return person
+
+
+def person_reactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+    if person.is_active:
+        return person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    event_record(
+        action="person.reactivated",
+        actor=by,
+        subject=person,
+        request=request,
+        summary=f"Person {person.full_name} <{person.email}> reactivated",
+    )
+    return person
+
+
+def membership_set(
+    *,
+    user: User,
+    partner: Partner,
+    role: str,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Give ``user`` the role at ``partner``, or change the role they already have."""
+    membership = Membership.objects.filter(user=user, partner=partner).first()
+    previous = membership.role if membership else None
+    if membership is None:
+        membership = Membership(user=user, partner=partner, role=role)
+    elif previous == role:
+        return membership
+    membership.role = role
+    save_validated(
+        membership, race_error={"role": ["This person already has a role at this partner."]}
+    )
+    event_record(
+        action="membership.set",
+        actor=by,
+        subject=partner,
+        request=request,
+        summary=f"{user.full_name} is {membership.get_role_display().lower()} at {partner.name}",
+        data={"user": user.pk, "from": previous, "to": role},
+    )
+    return membership
+
+
+def membership_remove(
+    *, membership: Membership, by: User | None, request: HttpRequest | None = None
+) -> None:
+    user, partner, role = membership.user, membership.partner, membership.role
+    membership.delete()
+    event_record(
+        action="membership.removed",
+        actor=by,
+        subject=partner,
+        request=request,
+        summary=f"{user.full_name} no longer has a role at {partner.name}",
+        data={"user": user.pk, "role": role},
+    )
+
+
+def person_invite(
+    *,
+    person: User,
+    partner: Partner | None = None,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> OutboxMessage:
+    """E-mail ``person`` an invitation with a sign-in link that opens the partner's page.
+
+    Without ``partner`` the link opens the person's first active partner (or the home
+    page for a coordinator). An invitation is refused when the link could not let the
+    person in.
+    """
+    if not person.is_active:
+        raise ValidationError(f"{person} is deactivated. Reactivate them before inviting them.")
+    active = list(
+        Membership.objects.filter(user=person, partner__status=Partner.Status.ACTIVE)
+        .select_related("partner")
+        .order_by("partner__name")
+    )
+    if partner is not None and partner.status != Partner.Status.ACTIVE:
+        raise ValidationError(
+            f"{partner.name} is {partner.get_status_display().lower()}: its people can be "
+            "invited once it is active."
+        )
+    membership = next((m for m in active if partner is None or m.partner_id == partner.pk), None)
+    if membership is None and not person.is_coordinator:
+        where = partner.name if partner is not None else "an active partner"
+        raise ValidationError(
+            f"{person} has no role at {where}, so a sign-in link would not let them in. "
+            "Give them a role first."
+        )
+    if membership is not None:
+        partner = membership.partner
+    next_path = reverse("partnership:partner_detail", args=[partner.pk]) if partner else "/"
+    message = outbox_send_templated(
+        to=person,
+        template="invitation",
+        context={
+            "link": signin_link_make(user=person, next_path=next_path),
+            "partner": partner,
+            "role": membership.get_role_display().lower() if membership else "coordinator",
+            "inviter": by,
+            "hours": settings.SIGNIN_LINK_MAX_AGE // 3600,
+        },
+        kind="invitation",
+    )
+    event_record(
+        action="person.invited",
+        actor=by,
+        subject=person,
+        request=request,
+        summary=f"Invitation sent to {person.email}"
+        + (f" for {partner.name}" if partner is not None else ""),
+        data={"partner": partner.pk if partner is not None else None, "outbox": message.pk},
+    )
+    return message

@@ -1,0 +1,132 @@
+"""Writes about workgroups and who takes part in them."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from core.models import User
+from core.services.events import event_record
+from core.text import clean_text
+from partnership.models import Partner, Workgroup
+from partnership.services.common import fields_apply, save_validated, text_clean
+
+WORKGROUP_FIELDS = ("name", "description")
+
+
+def _workgroup_name_error(name: str) -> dict:
+    return {"name": [f"A workgroup named “{name}” already exists."]}
+
+
+def _workgroup_name_check(*, name: str, exclude_pk: int | None = None) -> None:
+    taken = Workgroup.objects.filter(name__iexact=name).exclude(pk=exclude_pk).first()
+    if taken is not None:
+        raise ValidationError(_workgroup_name_error(taken.name))
+
+
+def workgroup_create(
+    *, name: str, description: str = "", by: User | None, request: HttpRequest | None = None
+) -> Workgroup:
+    name = text_clean(name)
+    _workgroup_name_check(name=name)
+    workgroup = Workgroup(name=name, description=clean_text(description or "").strip())
+    save_validated(workgroup, race_error=_workgroup_name_error(name))
+    event_record(
+        action="workgroup.created",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"Workgroup {workgroup.name} added",
+    )
+    return workgroup
+
+
+def workgroup_update(
+    *, workgroup: Workgroup, data: Mapping, by: User | None, request: HttpRequest | None = None
+) -> Workgroup:
+    data = {
+        field: clean_text(str(data[field] or "")).strip()
+        for field in WORKGROUP_FIELDS
+        if field in data
+    }
+    if "name" in data:
+        _workgroup_name_check(name=data["name"], exclude_pk=workgroup.pk)
+    changed = fields_apply(workgroup, data, WORKGROUP_FIELDS)
+    if not changed:
+        return workgroup
+    save_validated(workgroup, race_error=_workgroup_name_error(workgroup.name))
+    event_record(
+        action="workgroup.updated",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"Workgroup {workgroup.name} edited: {', '.join(changed)}",
+        data={"changed": changed},
+    )
+    return workgroup
+
+
+def workgroup_member_add(
+    *, workgroup: Workgroup, user: User, by: User | None, request: HttpRequest | None = None
+) -> None:
+    if not user.is_active:
+        raise ValidationError({"email": [f"{user} is deactivated."]})
+    if workgroup.members.filter(pk=user.pk).exists():
+        return
+    workgroup.members.add(user)
+    event_record(
+        action="workgroup.member_added",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"{user.full_name} joined {workgroup.name}",
+        data={"user": user.pk},
+    )
+
+
+def workgroup_member_remove(
+    *, workgroup: Workgroup, user: User, by: User | None, request: HttpRequest | None = None
+) -> None:
+    if not workgroup.members.filter(pk=user.pk).exists():
+        return
+    workgroup.members.remove(user)
+    event_record(
+        action="workgroup.member_removed",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"{user.full_name} left {workgroup.name}",
+        data={"user": user.pk},
+    )
+
+
+def workgroup_partner_add(
+    *, workgroup: Workgroup, partner: Partner, by: User | None, request: HttpRequest | None = None
+) -> None:
+    if workgroup.partners.filter(pk=partner.pk).exists():
+        return
+    workgroup.partners.add(partner)
+    event_record(
+        action="workgroup.partner_added",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"{partner.name} joined {workgroup.name}",
+        data={"partner": partner.pk},
+    )
+
+
+def workgroup_partner_remove(
+    *, workgroup: Workgroup, partner: Partner, by: User | None, request: HttpRequest | None = None
+) -> None:
+    if not workgroup.partners.filter(pk=partner.pk).exists():
+        return
+    workgroup.partners.remove(partner)
+    event_record(
+        action="workgroup.partner_removed",
+        actor=by,
+        subject=workgroup,
+        request=request,
+        summary=f"{partner.name} left {workgroup.name}",
+        data={"partner": partner.pk},
+    )

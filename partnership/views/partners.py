@@ -1,0 +1,205 @@
+"""Partner directory and pages: parse, call a selector or a service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.permissions import user_may
+from core.views_helpers import check, require
+from partnership import selectors, services
+from partnership.forms import (
+    MembershipRoleForm,
+    PartnerForm,
+    PartnerPersonAddForm,
+    PartnerStatusForm,
+    errors_into_form,
+)
+from partnership.models import Membership, Partner
+from partnership.views.common import list_page, querystring
+
+
+def _partner(request, pk: int, action: str) -> Partner:
+    try:
+        partner = selectors.partner_detail(pk=pk)
+    except Partner.DoesNotExist:
+        raise Http404("No such partner.") from None
+    check(request, action, partner)
+    return partner
+
+
+@require_GET
+@require("partner.list")
+def partner_list(request):
+    filterset = selectors.partner_filterset(user=request.user, filters=request.GET)
+    partners = selectors.partner_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "partnership/partner_list.html",
+        {
+            "filter_form": filterset.form,
+            "page": list_page(request, partners),
+            "querystring": querystring(request),
+            "filtered": any(request.GET.get(k) for k in filterset.filters),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require("partner.manage")
+def partner_create(request):
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                partner = services.partner_create(
+                    **form.cleaned_data, by=request.user, request=request
+                )
+            except ValidationError as error:
+                errors_into_form(form, error)
+            else:
+                messages.success(request, f"{partner.name} was added. Now add its lead.")
+                return redirect("partnership:partner_detail", pk=partner.pk)
+        return render(request, "partnership/partner_form.html", {"form": form}, status=400)
+    return render(request, "partnership/partner_form.html", {"form": form})
+
+
+@require_GET
+@require("network.view")
+def partner_detail(request, pk: int):
+    partner = _partner(request, pk, "partner.view")
+    return _partner_page(request, partner)
+
+
+def _partner_page(request, partner: Partner, *, status: int = 200, **extra):
+    see_contacts = user_may(request.user, "partner.see_contacts", partner)
+    manage = user_may(request.user, "partner.manage", partner)
+    context = {
+        "partner": partner,
+        "see_contacts": see_contacts,
+        "manage": manage,
+        "people": selectors.partner_people(partner=partner) if see_contacts else [],
+        "roles": Membership.Role.choices,
+        **extra,
+    }
+    return render(request, "partnership/partner_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require("network.view")
+def partner_edit(request, pk: int):
+    partner = _partner(request, pk, "partner.manage")
+    initial = {field: getattr(partner, field) for field in services.PARTNER_FIELDS}
+    form = PartnerForm(request.POST or None, partner=partner, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.partner_update(
+                    partner=partner, data=form.cleaned_data, by=request.user, request=request
+                )
+            except ValidationError as error:
+                errors_into_form(form, error)
+            else:
+                messages.success(request, f"{partner.name} was saved.")
+                return redirect("partnership:partner_detail", pk=partner.pk)
+        # The page shows the saved partner, not the values that failed to save.
+        partner = _partner(request, pk, "partner.manage")
+        return render(
+            request, "partnership/partner_form.html", {"form": form, "partner": partner}, status=400
+        )
+    return render(request, "partnership/partner_form.html", {"form": form, "partner": partner})
+
+
+@require_POST
+@require("network.view")
+def partner_status(request, pk: int):
+    partner = _partner(request, pk, "partner.manage")
+    form = PartnerStatusForm(request.POST)
+    if not form.is_valid():
+        return _partner_page(
+            request,
+            partner,
+            status=400,
+            page_error="Choose whether to deactivate or activate the partner.",
+        )
+    if form.cleaned_data["action"] == "deactivate":
+        services.partner_deactivate(partner=partner, by=request.user, request=request)
+        messages.success(request, f"{partner.name} is inactive: its people no longer have access.")
+    else:
+        services.partner_reactivate(partner=partner, by=request.user, request=request)
+        messages.success(request, f"{partner.name} is active.")
+    return redirect("partnership:partner_detail", pk=partner.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@require("network.view")
+def partner_person_add(request, pk: int):
+    partner = _partner(request, pk, "partner.manage")
+    form = PartnerPersonAddForm(request.POST or None, partner=partner)
+    context = {"form": form, "partner": partner}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                return _partner_person_add(request, partner, form)
+            except ValidationError as error:
+                errors_into_form(form, error)
+        return render(request, "partnership/partner_person_add.html", context, status=400)
+    return render(request, "partnership/partner_person_add.html", context)
+
+
+def _partner_person_add(request, partner: Partner, form: PartnerPersonAddForm):
+    data = form.cleaned_data
+    person = form.existing
+    if person is None:
+        person = services.person_create(
+            email=data["email"],
+            full_name=data["full_name"],
+            title=data["title"],
+            by=request.user,
+            request=request,
+        )
+        note = f"{person.full_name} was added as {data['role']}."
+    else:
+        note = f"{person.full_name} was already in the portal and is now {data['role']} here."
+    services.membership_set(
+        user=person, partner=partner, role=data["role"], by=request.user, request=request
+    )
+    if data["send_invitation"]:
+        services.person_invite(person=person, partner=partner, by=request.user, request=request)
+        note += f" An invitation is on its way to {person.email}."
+    messages.success(request, note)
+    return redirect("partnership:partner_detail", pk=partner.pk)
+
+
+@require_POST
+@require("network.view")
+def membership_role(request, pk: int, membership_pk: int):
+    partner = _partner(request, pk, "partner.manage")
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, partner=partner
+    )
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        return _partner_page(request, partner, status=400, page_error="Choose a valid role.")
+    services.membership_set(
+        user=membership.user,
+        partner=partner,
+        role=form.cleaned_data["role"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
+    return redirect("partnership:partner_detail", pk=partner.pk)
+
+
+@require_POST
+@require("network.view")
+def membership_remove(request, pk: int, membership_pk: int):
+    partner = _partner(request, pk, "partner.manage")
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "partner"), pk=membership_pk, partner=partner
+    )
+    services.membership_remove(membership=membership, by=request.user, request=request)
+    messages.success(request, f"{membership.user} no longer has a role at {partner.name}.")
+    return redirect("partnership:partner_detail", pk=partner.pk)

@@ -1,0 +1,168 @@
+"""People (coordinators only): list, add, edit, deactivate, invite."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.models import User
+from core.services.signin import safe_next_path
+from core.views_helpers import check, require
+from partnership import selectors, services
+from partnership.forms import (
+    InviteForm,
+    PersonCreateForm,
+    PersonForm,
+    errors_into_form,
+)
+from partnership.views.common import list_page, querystring
+
+
+@require_GET
+@require("person.manage")
+def person_list(request):
+    filterset = selectors.person_filterset(filters=request.GET)
+    people = selectors.people_list(filters=request.GET)
+    return render(
+        request,
+        "partnership/person_list.html",
+        {
+            "filter_form": filterset.form,
+            "page": list_page(request, people),
+            "querystring": querystring(request),
+            "filtered": any(request.GET.get(k) for k in filterset.filters),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require("person.manage")
+def person_create(request):
+    form = PersonCreateForm(request.POST or None, initial={"partner": request.GET.get("partner")})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                person = _person_create(request, form.cleaned_data)
+            except ValidationError as error:
+                errors_into_form(form, error)
+            else:
+                return redirect("partnership:person_detail", pk=person.pk)
+        return render(request, "partnership/person_form.html", {"form": form}, status=400)
+    return render(request, "partnership/person_form.html", {"form": form})
+
+
+def _person_create(request, data: dict) -> User:
+    person = services.person_create(
+        email=data["email"],
+        full_name=data["full_name"],
+        title=data["title"],
+        phone=data["phone"],
+        by=request.user,
+        request=request,
+    )
+    note = f"{person.full_name} was added."
+    if data["partner"] is not None:
+        services.membership_set(
+            user=person,
+            partner=data["partner"],
+            role=data["role"],
+            by=request.user,
+            request=request,
+        )
+        if data["send_invitation"]:
+            services.person_invite(
+                person=person, partner=data["partner"], by=request.user, request=request
+            )
+            note += f" An invitation is on its way to {person.email}."
+    messages.success(request, note)
+    return person
+
+
+def _person(request, pk: int) -> User:
+    try:
+        person = selectors.person_detail(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
+    check(request, "person.manage", person)
+    return person
+
+
+def _person_page(request, person: User, *, form=None, invite_form=None, status=200, **extra):
+    if form is None:
+        form = PersonForm(
+            person=person,
+            initial={field: getattr(person, field) for field in services.PERSON_FIELDS},
+        )
+    context = {
+        "person": person,
+        "form": form,
+        "invite_form": invite_form or InviteForm(person=person),
+        "invitations": selectors.person_invitations(person=person),
+        **extra,
+    }
+    return render(request, "partnership/person_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require("person.manage")
+def person_detail(request, pk: int):
+    person = _person(request, pk)
+    if request.method == "GET":
+        return _person_page(request, person)
+    form = PersonForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            services.person_update(
+                person=person, data=form.cleaned_data, by=request.user, request=request
+            )
+        except ValidationError as error:
+            errors_into_form(form, error)
+        else:
+            messages.success(request, f"{person.full_name} was saved.")
+            return redirect("partnership:person_detail", pk=person.pk)
+    return _person_page(request, _person(request, pk), form=form, status=400)
+
+
+@require_POST
+@require("person.manage")
+def person_deactivate(request, pk: int):
+    person = _person(request, pk)
+    try:
+        services.person_deactivate(person=person, by=request.user, request=request)
+    except ValidationError as error:
+        return _person_page(request, person, status=409, page_error=" ".join(error.messages))
+    messages.success(
+        request,
+        f"{person} is deactivated: they cannot sign in, and links sent to them no longer work.",
+    )
+    return redirect("partnership:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("person.manage")
+def person_reactivate(request, pk: int):
+    person = _person(request, pk)
+    services.person_reactivate(person=person, by=request.user, request=request)
+    messages.success(request, f"{person} is active again. Send an invitation so they can sign in.")
+    return redirect("partnership:person_detail", pk=person.pk)
+
+
+@require_POST
+@require("person.manage")
+def person_invite(request, pk: int):
+    person = _person(request, pk)
+    form = InviteForm(request.POST, person=person)
+    if not form.is_valid():
+        return _person_page(request, person, invite_form=form, status=400)
+    try:
+        services.person_invite(
+            person=person, partner=form.cleaned_data["partner"], by=request.user, request=request
+        )
+    except ValidationError as error:
+        return _person_page(request, person, status=409, page_error=" ".join(error.messages))
+    messages.success(request, f"An invitation is on its way to {person.email}.")
+    # Sent from a partner's page, the coordinator goes back there.
+    back = safe_next_path(request.POST.get("next"))
+    return redirect(back if back != "/" else reverse("partnership:person_detail", args=[person.pk]))
