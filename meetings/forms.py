@@ -58,6 +58,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["ends_at"].help_text = f"In the network's time zone ({zone})."
         self.fields["workgroup"].queryset = Workgroup.objects.order_by("name")
         self.fields["workgroup"].required = False
+        self.fields["workgroup"].empty_label = "No workgroup"
         self.fields["agenda"].help_text = "Markdown: **bold**, *italic*, lists with - or 1."
         self.fields[
             "notes"

@@ -51,9 +51,11 @@ def test_meeting_with_homework_for_all_partners(
     csp_problems = []
     lead_page.on(
         "console",
-        lambda msg: csp_problems.append(msg.text)
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            csp_problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     signin(lead_page, lead, "/meetings/my-items/")
     expect(lead_page.get_by_role("heading", name="My action items")).to_be_visible()
