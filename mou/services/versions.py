@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.models import User
 from core.services.events import event_record
 from core.text import clean_text
+from mou.defaults import default_templates_ensure
 from mou.exceptions import NotAllowed, TransitionNotAllowed
 from mou.models import MouVersion, RoleBlock, RoleTemplate
 from mou.rules import deadline_display
@@ -46,6 +47,7 @@ def templates_copy(*, version: MouVersion) -> list[RoleTemplate]:
     """Give a new version its templates: the previous version's, else the network defaults."""
     source = RoleTemplate.objects.filter(version=version.previous) if version.previous else None
     if source is None or not source.exists():
+        default_templates_ensure()
         source = RoleTemplate.objects.filter(version__isnull=True)
     copies = [
         RoleTemplate(version=version, kind=t.kind, **{f: getattr(t, f) for f in TEMPLATE_FIELDS})

@@ -226,7 +226,9 @@ def test_opening_carries_each_partners_block_over_from_the_previous_version(
     version.refresh_from_db()
     assert version.status == MouVersion.Status.SUPERSEDED
     assert events("mou.version_superseded")[0].data["to"] == "superseded"
-    message = OutboxMessage.objects.filter(kind="mou_opened", to_email=lead.email).order_by("id").last()
+    message = (
+        OutboxMessage.objects.filter(kind="mou_opened", to_email=lead.email).order_by("id").last()
+    )
     assert "starts from what" in message.body_text
 
 
@@ -676,3 +678,19 @@ def test_sign_in_link_helper_points_at_the_block(block, lead, client):
     assert response["Location"] == reverse(
         "mou:block", kwargs={"version_pk": block.version_id, "pk": block.pk}
     )
+
+
+def test_missing_default_templates_are_restored_when_a_version_is_created(coordinator, deadline):
+    RoleTemplate.objects.filter(version__isnull=True).delete()
+    version = services.version_create(
+        user=coordinator, title="After a flush", shared_text="", deadline=deadline
+    )
+    assert RoleTemplate.objects.filter(version__isnull=True, kind="school_district").exists()
+    assert RoleTemplate.objects.filter(version=version).count() == 4
+
+
+def test_a_stale_form_identical_to_the_saved_text_is_not_a_conflict(block, lead):
+    saved = fill(block, lead)  # revision 1, e.g. the editor's own autosave
+    again = services.block_save_draft(block=saved, user=lead, data=COMPLETE, expected_revision=0)
+    assert again.revision == 1
+    assert services.block_submit(block=again, user=lead).status == RoleBlock.Status.SUBMITTED

@@ -1,0 +1,51 @@
+"""Admin views of the MOU tables, for support; the pages and services do the real work."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from mou.models import BlockReview, DraftPdf, MouVersion, RoleBlock, RoleTemplate
+
+
+@admin.register(MouVersion)
+class MouVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "status", "deadline", "opened_at"]
+    list_filter = ["status"]
+    list_select_related = ["previous"]
+    search_fields = ["title"]
+    readonly_fields = ["created_at", "created_by", "opened_at", "opened_by", "updated_at"]
+
+
+@admin.register(RoleTemplate)
+class RoleTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "version"]
+    list_filter = ["kind"]
+    list_select_related = ["version"]
+
+
+@admin.register(RoleBlock)
+class RoleBlockAdmin(SimpleHistoryAdmin):
+    list_display = ["partner", "version", "status", "revision", "last_edited_at", "extension_until"]
+    list_filter = ["status", "version"]
+    list_select_related = ["partner", "version"]
+    search_fields = ["partner__name", "signing_leader_name"]
+    # Edits go through the editor (optimistic locking, events); the admin only reads.
+    readonly_fields = [f.name for f in RoleBlock._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BlockReview)
+class BlockReviewAdmin(admin.ModelAdmin):
+    list_display = ["block", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["block__partner", "block__version", "author"]
+    readonly_fields = [f.name for f in BlockReview._meta.fields]
+
+
+@admin.register(DraftPdf)
+class DraftPdfAdmin(admin.ModelAdmin):
+    list_display = ["version", "status", "requested_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["version"]
+    readonly_fields = [f.name for f in DraftPdf._meta.fields]

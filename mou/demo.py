@@ -1,0 +1,210 @@
+"""The MOU part of the demo: an open version with blocks in every state.
+
+Built with the real services (opening e-mails the leads through the outbox, drafts are
+saved, submitted and reviewed as people would), after the partnership part of the demo.
+Idempotent: once the version exists, loading again changes nothing.
+"""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import User
+from mou import services
+from mou.defaults import default_templates_ensure
+from mou.models import MouVersion, RoleBlock
+from mou.rules import network_zone
+from partnership.models import Membership, Partner
+
+TITLE = "Mid-Valley STEM Partnership MOU 2026–27"
+
+SHARED_TEXT = """\
+## Purpose
+
+The partners of the Mid-Valley STEM Partnership agree to work together as a STEM learning
+community network: to bring rigorous, project-based mathematics, science and technology into
+every school day, to share the practices that work, and to support teachers in changing
+their practice, which "is more than a workshop".
+
+## Principles
+
+- **Common practices.** Partners use the practices the network agrees on, and say so when
+  they adapt them.
+- **Prototype schools first.** Each district starts with one or two schools, chosen where
+  improvement or innovation is most needed, and shares what it learns.
+- **Equity.** Every child takes part in rigorous mathematics and science.
+- **Shared measures.** Partners agree on how to show impact, and report on it together.
+- **Distributed leadership.** Workgroups on curriculum and instruction, assessment and policy
+  carry the work between meetings.
+
+## Terms
+
+1. This memorandum runs for the school year 2026–27 and may be renewed by a new version.
+2. Each partner's block below states its role, what it commits and contributes, and what it
+   asks of the network. Each block is part of this memorandum.
+3. The Mid-Valley STEM Hub, as backbone organization, convenes the partners, keeps the
+   needs and contributions matrix, and reports to the partners each quarter.
+4. The memorandum creates no financial obligation; funding is agreed separately.
+5. A partner may withdraw with 60 days' written notice to the backbone organization.
+"""
+
+BLOCKS = {
+    "Salem-Keizer School District": {
+        "state": "draft",
+        "data": {
+            "role_in_partnership": (
+                "As a partner school district, Salem-Keizer will:\n\n"
+                "- pick two middle schools as prototypes, where improvement in math is most "
+                "needed;\n"
+                "- bring project-based science and math (FIRST LEGO League) into the school "
+                "day;\n"
+                "- build teacher teams within the district and with Woodburn and Silver Falls."
+            ),
+            "commitments": "Two teacher teams, six release days per teacher, classroom space.",
+            "contact_name": "Maria Alvarez",
+            "contact_email": "maria.alvarez@salkeiz.example.org",
+        },
+    },
+    "Woodburn School District": {
+        "state": "submitted",
+        "data": {
+            "role_in_partnership": (
+                "Woodburn will focus on in-school change at Woodburn Wellness, Business and "
+                "Sports School, with CTE teachers joining the math and science teams."
+            ),
+            "commitments": (
+                "- A CTE and math teacher team of four\n- Data on course taking by English "
+                "learners\n- Hosting one network meeting a year"
+            ),
+            "asks_of_network": "Mentors for the teacher team and STEM experiences for teachers.",
+            "contact_name": "Luis Ramirez",
+            "contact_email": "luis.ramirez@woodburn.example.org",
+            "contact_phone": "503-555-0140",
+            "signing_leader_name": "Dr. Elena Ortiz",
+            "signing_leader_title": "Superintendent",
+            "signing_leader_email": "superintendent@woodburn.example.org",
+        },
+    },
+    "Silver Falls School District": {
+        "state": "changes_requested",
+        "comment": "Please name the prototype school and say how many teachers take part.",
+        "data": {
+            "role_in_partnership": "Silver Falls will pilot STEM experiences in one school.",
+            "commitments": "Teacher time for professional learning.",
+            "asks_of_network": "Access to the network's technical content.",
+            "contact_name": "Karen Holt",
+            "contact_email": "karen.holt@silverfalls.example.org",
+            "signing_leader_name": "Andy Bellando",
+            "signing_leader_title": "Superintendent",
+            "signing_leader_email": "superintendent@silverfalls.example.org",
+        },
+    },
+    "Greater Albany Public Schools": {
+        "state": "accepted",
+        "data": {
+            "role_in_partnership": (
+                "Greater Albany will align technical math with the Common Core standards in "
+                "its two high schools and share the aligned units with the network."
+            ),
+            "commitments": "A math coordinator at 0.2 FTE and summer curriculum days.",
+            "asks_of_network": "Review of the aligned units by college faculty.",
+            "contact_name": "David Nguyen",
+            "contact_email": "david.nguyen@albany.example.org",
+            "signing_leader_name": "Melissa Goff",
+            "signing_leader_title": "Superintendent",
+            "signing_leader_email": "superintendent@albany.example.org",
+        },
+    },
+    "Chemeketa Community College": {
+        "state": "submitted",
+        "data": {
+            "role_in_partnership": (
+                "Chemeketa will offer dual-credit math pathways and open its labs for "
+                "teacher STEM experiences."
+            ),
+            "commitments": "Faculty time for two summer institutes; lab space on Saturdays.",
+            "asks_of_network": "A contact at each partner district for dual-credit planning.",
+            "contact_name": "Program Director",
+            "contact_email": "stem@chemeketa.example.org",
+            "signing_leader_name": "Jessica Howard",
+            "signing_leader_title": "President",
+            "signing_leader_email": "president@chemeketa.example.org",
+        },
+    },
+    "Western Oregon University": {
+        "state": "draft",
+        "data": {
+            "role_in_partnership": (
+                "Western Oregon will place pre-service teachers with the prototype schools."
+            ),
+        },
+    },
+}
+
+
+def demo_deadline(today: date | None = None) -> datetime:
+    """October 15, 23:59 in the network's time zone: this year's if still ahead, else next."""
+    zone = network_zone()
+    today = today or timezone.localdate(timezone=zone)
+    deadline = datetime(today.year, 10, 15, 23, 59, tzinfo=zone)
+    if deadline <= timezone.now():
+        deadline = datetime(today.year + 1, 10, 15, 23, 59, tzinfo=zone)
+    return deadline
+
+
+def _writer(partner: Partner) -> User | None:
+    membership = (
+        Membership.objects.filter(
+            partner=partner,
+            role__in=[Membership.Role.LEAD, Membership.Role.EDITOR],
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("-role", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _play(block: RoleBlock, spec: dict, coordinator: User | None) -> None:
+    writer = _writer(block.partner)
+    if writer is None:
+        return
+    block = services.block_save_draft(
+        block=block, user=writer, data=spec["data"], expected_revision=block.revision
+    )
+    if spec["state"] == "draft":
+        return
+    block = services.block_submit(block=block, user=writer)
+    if coordinator is None or spec["state"] == "submitted":
+        return
+    if spec["state"] == "accepted":
+        services.block_accept(block=block, user=coordinator, comment="Thank you.")
+    elif spec["state"] == "changes_requested":
+        services.block_request_changes(block=block, user=coordinator, comment=spec["comment"])
+
+
+def load_demo_mou(network=None) -> MouVersion:
+    """Create the demo MOU version (once). ``network`` is the partnership demo's
+    ``DemoNetwork`` when called from ``load_demo``; without it the first coordinator acts."""
+    existing = MouVersion.objects.filter(title=TITLE).first()
+    if existing is not None:
+        return existing
+    coordinator = getattr(network, "coordinator", None) or (
+        User.objects.filter(is_coordinator=True, is_active=True).order_by("pk").first()
+    )
+    with transaction.atomic():
+        default_templates_ensure()
+        version = services.version_create(
+            user=coordinator, title=TITLE, shared_text=SHARED_TEXT, deadline=demo_deadline()
+        )
+        services.version_open(version=version, user=coordinator)
+        blocks = RoleBlock.objects.filter(version=version).select_related("version", "partner")
+        for block in blocks:
+            spec = BLOCKS.get(block.partner.name)
+            if spec is not None:
+                _play(block, spec, coordinator)
+        if network is not None:
+            network.changes += 1
+    return version

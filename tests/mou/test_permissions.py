@@ -1,0 +1,229 @@
+"""Every MOU address × every kind of person: who gets the page, who is refused."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mou import services
+from mou.models import DraftPdf, MouVersion
+from tests.mou.conftest import COMPLETE, submitted
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["anonymous", "nobody", "other_lead", "viewer", "editor", "lead", "coordinator"]
+MEMBERS = {"other_lead", "viewer", "editor", "lead", "coordinator"}
+OWN = {"viewer", "editor", "lead", "coordinator"}
+WRITERS = {"editor", "lead"}
+COORDINATOR = {"coordinator"}
+
+
+@dataclass
+class Case:
+    name: str
+    url: str  # a format string over the ids below
+    allowed: set
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    setup: str = ""  # "submitted": the block is submitted first; "draft_pdf": one is ready
+    ok: int = 200
+
+
+def _deadline_field():
+    return (timezone.now() + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
+
+
+CASES = [
+    Case("version list", "/mou/", MEMBERS),
+    Case("version create form", "/mou/new/", COORDINATOR),
+    Case(
+        "version create",
+        "/mou/new/",
+        COORDINATOR,
+        "post",
+        {"title": "Next year", "shared_text": "Terms", "deadline": "DEADLINE"},
+        ok=302,
+    ),
+    Case("open version detail", "/mou/{version}/", MEMBERS),
+    Case("draft version detail", "/mou/{draft}/", COORDINATOR),
+    Case("version edit form", "/mou/{version}/edit/", COORDINATOR),
+    Case(
+        "version edit",
+        "/mou/{version}/edit/",
+        COORDINATOR,
+        "post",
+        {"title": "Renamed", "shared_text": "Terms", "deadline": "DEADLINE"},
+        ok=302,
+    ),
+    Case("open confirmation", "/mou/{draft}/open/", COORDINATOR),
+    Case("open", "/mou/{draft}/open/", COORDINATOR, "post", ok=302),
+    Case("template list", "/mou/{version}/templates/", COORDINATOR),
+    Case("template form", "/mou/{version}/templates/college/", COORDINATOR),
+    Case(
+        "template save",
+        "/mou/{version}/templates/college/",
+        COORDINATOR,
+        "post",
+        {"title": "College partner", "guidance": "Say what you teach."},
+        ok=302,
+    ),
+    Case("block editor", "/mou/{version}/blocks/{block}/", OWN),
+    Case(
+        "block save",
+        "/mou/{version}/blocks/{block}/save/",
+        WRITERS,
+        "post",
+        {**COMPLETE, "revision": "0"},
+        ok=302,
+    ),
+    Case(
+        "block autosave",
+        "/mou/{version}/blocks/{block}/autosave/",
+        WRITERS,
+        "post",
+        {"commitments": "Teacher teams", "revision": "0"},
+    ),
+    Case(
+        "block submit",
+        "/mou/{version}/blocks/{block}/submit/",
+        WRITERS,
+        "post",
+        {**COMPLETE, "revision": "0"},
+        ok=302,
+    ),
+    Case(
+        "request changes",
+        "/mou/{version}/blocks/{block}/request-changes/",
+        COORDINATOR,
+        "post",
+        {"comment": "Name the schools."},
+        setup="submitted",
+        ok=302,
+    ),
+    Case(
+        "accept",
+        "/mou/{version}/blocks/{block}/accept/",
+        COORDINATOR,
+        "post",
+        setup="submitted",
+        ok=302,
+    ),
+    Case(
+        "extension",
+        "/mou/{version}/blocks/{block}/extension/",
+        COORDINATOR,
+        "post",
+        {"until": "EXTENSION"},
+        ok=302,
+    ),
+    Case("block history", "/mou/{version}/blocks/{block}/history/", OWN),
+    Case("block diff", "/mou/{version}/blocks/{block}/diff/?old=0&new=0", OWN),
+    Case("whole MOU", "/mou/{version}/document/", MEMBERS),
+    Case("draft PDF page", "/mou/{version}/document/pdf/", MEMBERS),
+    Case("draft PDF request", "/mou/{version}/document/pdf/", MEMBERS, "post", ok=302),
+    Case(
+        "draft PDF status", "/mou/{version}/document/pdf/{pdf}/status/", MEMBERS, setup="draft_pdf"
+    ),
+    Case(
+        "draft PDF download",
+        "/mou/{version}/document/pdf/{pdf}/download/",
+        MEMBERS,
+        setup="draft_pdf",
+    ),
+]
+
+
+@pytest.fixture
+def people(request, coordinator, nobody, other_lead, viewer, editor, lead):
+    return {
+        "anonymous": None,
+        "nobody": nobody,
+        "other_lead": other_lead,
+        "viewer": viewer,
+        "editor": editor,
+        "lead": lead,
+        "coordinator": coordinator,
+    }
+
+
+@pytest.fixture
+def world(version, block, coordinator, lead, deadline):
+    draft = services.version_create(
+        user=coordinator, title="Drafting", shared_text="", deadline=deadline
+    )
+    return {
+        "version": version.pk,
+        "block": block.pk,
+        "draft": draft.pk,
+        "block_obj": block,
+        "lead": lead,
+        "deadline": deadline,
+    }
+
+
+def _prepare(case: Case, world: dict, coordinator) -> dict:
+    ids = {k: world[k] for k in ("version", "block", "draft")}
+    if case.setup == "submitted":
+        submitted(world["block_obj"], world["lead"])
+    if case.setup == "draft_pdf":
+        version = MouVersion.objects.get(pk=world["version"])
+        draft = DraftPdf.objects.create(version=version, requested_by=coordinator)
+        from django.core.files.base import ContentFile
+
+        draft.file.save("draft.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+        draft.status = DraftPdf.Status.READY
+        draft.save()
+        ids["pdf"] = draft.pk
+    return ids
+
+
+def _data(case: Case, world: dict) -> dict:
+    data = dict(case.data)
+    for key, value in data.items():
+        if value == "DEADLINE":
+            data[key] = _deadline_field()
+        if value == "EXTENSION":
+            data[key] = (world["deadline"] + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    return data
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_permission_table(case, who, people, world, coordinator, client_for):
+    ids = _prepare(case, world, coordinator)
+    url = case.url.format(**ids)
+    client = client_for(people[who])
+    response = getattr(client, case.method)(url, _data(case, world))
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif who in case.allowed:
+        assert response.status_code == case.ok, response.content[:2000]
+    else:
+        assert response.status_code == 403
+
+
+def test_the_other_partners_block_is_refused_when_the_url_is_edited(
+    version, other_block, lead, editor, client_for
+):
+    for user in (lead, editor):
+        client = client_for(user)
+        base = f"/mou/{version.pk}/blocks/{other_block.pk}/"
+        assert client.get(base).status_code == 403
+        assert client.post(base + "save/", {**COMPLETE, "revision": "0"}).status_code == 403
+        assert (
+            client.post(base + "autosave/", {"commitments": "x", "revision": "0"}).status_code
+            == 403
+        )
+        assert client.post(base + "submit/", {**COMPLETE, "revision": "0"}).status_code == 403
+    other_block.refresh_from_db()
+    assert other_block.revision == 0 and other_block.commitments == ""
+
+
+def test_a_block_under_another_version_id_is_not_found(
+    version, block, lead, client_for, coordinator, deadline
+):
+    other = services.version_create(user=coordinator, title="x", shared_text="", deadline=deadline)
+    assert client_for(lead).get(f"/mou/{other.pk}/blocks/{block.pk}/").status_code == 404
