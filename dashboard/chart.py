@@ -12,7 +12,7 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 240
+WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 44, 24, 24, 40
 PLOT_W = WIDTH - LEFT - RIGHT
 PLOT_H = HEIGHT - TOP - BOTTOM
@@ -90,14 +90,14 @@ def _grid(*, total: int, top_value: int, y) -> SafeString:
     target = format_html(
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5" '
         'stroke-dasharray="6 4"/>'
-        '<text x="{}" y="{}" text-anchor="start" font-size="12" fill="{}">All {} blocks</text>',
+        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">All {} blocks</text>',
         LEFT,
         LEFT + PLOT_W,
         y(total),
         y(total),
         INK,
-        LEFT + 4,
-        y(total) - 6,
+        LEFT + PLOT_W - 6,
+        y(total) + 16,
         INK,
         total,
     )

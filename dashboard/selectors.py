@@ -174,17 +174,23 @@ def _submissions_chart(*, version: MouVersion, total: int, now: datetime) -> dic
         .annotate(n=Count("id"))
         .order_by("day")
     )
-    start = timezone.localtime(version.opened_at or version.created_at, zone).date()
-    end = timezone.localtime(version.deadline, zone).date()
+    today = timezone.localtime(now, zone).date()
+    deadline_day = timezone.localtime(version.deadline, zone).date()
+    start = min(
+        timezone.localtime(version.opened_at or version.created_at, zone).date(), deadline_day
+    )
+    end = deadline_day
     if per_day:
         start = min(start, min(per_day))
         end = max(end, max(per_day))
-    today = timezone.localtime(now, zone).date()
+    if version.status == MouVersion.Status.OPEN:
+        # Past the deadline the line goes on to today: late submissions still count.
+        end = max(end, today)
     points = submissions_cumulative(per_day=per_day, start=start, end=end)
     svg = submissions_chart_svg(
         points=points,
         total=total,
-        deadline_day=timezone.localtime(version.deadline, zone).date(),
+        deadline_day=deadline_day,
         today=today,
     )
     shown = [p for p in points if p.day <= today] or points[:1]

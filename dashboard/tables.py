@@ -37,10 +37,13 @@ DELIVERY_BADGES = {
 
 
 def _when(value: datetime | None) -> str:
+    """'Nov 5, 16:52' this year, 'Nov 5, 2025, 16:52' another year (network time)."""
     if value is None:
         return ""
-    local = timezone.localtime(value, network_zone())
-    return f"{local:%b} {local.day}, {local:%Y} {local:%H:%M}"
+    zone = network_zone()
+    local = timezone.localtime(value, zone)
+    year = "" if local.year == timezone.localtime(timezone.now(), zone).year else f" {local.year},"
+    return f"{local:%b} {local.day},{year} {local:%H:%M}"
 
 
 def _labelled(label: str, **extra) -> dict:
