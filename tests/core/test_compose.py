@@ -20,7 +20,11 @@ def test_compose_file_validates():
     if shutil.which("docker-compose") is None:
         pytest.skip("docker-compose is not installed (CI installs it)")
     result = subprocess.run(
-        ["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "SECRET_KEY": "compose-validation"}, timeout=60,
+        ["docker-compose", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SECRET_KEY": "compose-validation"},
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr

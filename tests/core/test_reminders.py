@@ -47,8 +47,14 @@ def block_mail(to=None):
 def test_default_stages_fall_in_the_morning_in_the_network_time_zone():
     stages = engine.stages_for(deadline=DEADLINE, spec=engine.ScheduleSpec())
     assert [s.key for s in stages] == [
-        "before-14", "before-7", "before-2", "before-0",
-        "overdue-1", "overdue-2", "overdue-3", "overdue-4",
+        "before-14",
+        "before-7",
+        "before-2",
+        "before-0",
+        "overdue-1",
+        "overdue-2",
+        "overdue-3",
+        "overdue-4",
     ]
     assert stages[0].due_at == datetime(2026, 10, 1, 8, 0, tzinfo=TZ)
     assert stages[3].due_at == datetime(2026, 10, 15, 8, 0, tzinfo=TZ)
@@ -58,17 +64,25 @@ def test_default_stages_fall_in_the_morning_in_the_network_time_zone():
 
 def test_every_stage_is_sent_once_and_then_nothing(block, lead):
     moments = {
-        "before-14": at(10, 1), "before-7": at(10, 8), "before-2": at(10, 13),
-        "before-0": at(10, 15), "overdue-1": at(10, 22), "overdue-2": at(10, 29),
-        "overdue-3": at(11, 5), "overdue-4": at(11, 12),
+        "before-14": at(10, 1),
+        "before-7": at(10, 8),
+        "before-2": at(10, 13),
+        "before-0": at(10, 15),
+        "overdue-1": at(10, 22),
+        "overdue-2": at(10, 29),
+        "overdue-3": at(11, 5),
+        "overdue-4": at(11, 12),
     }
     assert sweep(at(9, 30)).claimed == 0  # before the first stage
     for stage, moment in moments.items():
         sweep(moment)
         sweep(moment + timedelta(minutes=15))  # the next beat finds it claimed
-        assert list(
-            Reminder.objects.filter(recipient_email=lead.email).values_list("stage", flat=True)
-        ).count(stage) == 1
+        assert (
+            list(
+                Reminder.objects.filter(recipient_email=lead.email).values_list("stage", flat=True)
+            ).count(stage)
+            == 1
+        )
     assert sweep(at(11, 19)).claimed == 0  # at most four overdue reminders
     assert sweep(at(12, 31)).claimed == 0
     assert len(block_mail(lead.email)) == 8
@@ -121,7 +135,11 @@ def test_editors_only_when_they_opt_in_and_delegates_get_a_copy(block, lead, edi
     assert {m.to_email for m in block_mail()} == {lead.email, "assistant@example.org"}
     ReminderPreference.objects.create(user=editor, editor_opt_in=True)
     sweep(at(10, 8))
-    assert {m.to_email for m in block_mail()[-3:]} == {lead.email, editor.email, "assistant@example.org"}
+    assert {m.to_email for m in block_mail()[-3:]} == {
+        lead.email,
+        editor.email,
+        "assistant@example.org",
+    }
     delegate_copy = block_mail("assistant@example.org")[-1]
     assert "as a delegate" in delegate_copy.body_text
     assert "/accounts/link/" not in delegate_copy.body_text  # no one else's personal link
@@ -146,13 +164,18 @@ def test_an_extension_moves_the_stages(block, lead):
 
 
 def test_coordinator_changes_the_stages_per_version(version, block, lead, coordinator):
-    engine.schedule_set(owner=version, days_before=[3], overdue_every_days=2, overdue_max=1, by=coordinator)
+    engine.schedule_set(
+        owner=version, days_before=[3], overdue_every_days=2, overdue_max=1, by=coordinator
+    )
     assert sweep(at(10, 8)).by_source["mou.block"] == 0
     sweep(at(10, 12))
     sweep(at(10, 17))
     sweep(at(10, 25))
-    assert list(Reminder.objects.filter(source="mou.block").order_by("id").values_list("stage", flat=True)) == [
-        "before-3", "overdue-1",
+    assert list(
+        Reminder.objects.filter(source="mou.block").order_by("id").values_list("stage", flat=True)
+    ) == [
+        "before-3",
+        "overdue-1",
     ]
 
 
