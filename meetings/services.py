@@ -132,6 +132,7 @@ def _markdown_plain(text: str) -> str:
     return html.unescape(nh3.clean(text or "", tags=set())).strip()
 
 
+@transaction.atomic
 def meeting_notes_send(*, meeting: Meeting, actor: User, request: HttpRequest | None = None) -> int:
     """E-mail the published notes to everyone on the attendance list (absent people need
     them most), each with their own action items from this meeting. One message each."""
@@ -223,6 +224,7 @@ def attendance_add(
     return attendance
 
 
+@transaction.atomic
 def attendance_invite_partner(
     *, meeting: Meeting, partner: Partner, actor: User, request: HttpRequest | None = None
 ) -> int:
@@ -365,6 +367,7 @@ def _subject_fields(subject, label: str, url: str) -> dict:
     return fields
 
 
+@transaction.atomic
 def action_item_create(
     *,
     actor: User | None,
@@ -404,6 +407,7 @@ def action_item_create(
     return item
 
 
+@transaction.atomic
 def action_item_expand(*, item: ActionItem) -> int:
     """Give every active partner that has none yet its own child item. Idempotent."""
     if not item.is_all_partners:
@@ -456,6 +460,7 @@ def _parent_sync(*, parent: ActionItem) -> None:
         parent.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
 
 
+@transaction.atomic
 def action_item_update(
     *,
     item: ActionItem,
@@ -477,6 +482,8 @@ def action_item_update(
         status != item.status
     ):
         raise MeetingConflict("Mark an item done with the Done button.")
+    # Lock the parent before the child, in the same order as ticking does.
+    parent = _lock_parent(item)
     before = {
         "description": item.description,
         "due_on": item.due_on,
@@ -513,8 +520,8 @@ def action_item_update(
             _parent_sync(parent=item)
         elif item.status == ActionItem.Status.OPEN:
             action_item_expand(item=item)
-    elif item.parent_id is not None and status_changed:
-        _parent_sync(parent=ActionItem.objects.select_for_update().get(pk=item.parent_id))
+    elif parent is not None and status_changed:
+        _parent_sync(parent=parent)
     after = {
         "description": item.description,
         "due_on": item.due_on,
@@ -533,6 +540,7 @@ def action_item_update(
     return item
 
 
+@transaction.atomic
 def action_item_complete(
     *, item: ActionItem, actor: User, request: HttpRequest | None = None
 ) -> ActionItem:
@@ -563,6 +571,7 @@ def action_item_complete(
     return item
 
 
+@transaction.atomic
 def action_item_reopen(
     *, item: ActionItem, actor: User, request: HttpRequest | None = None
 ) -> ActionItem:
