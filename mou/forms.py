@@ -41,7 +41,7 @@ class NetworkDateTimeField(forms.DateTimeField):
 
 
 def _zone_help(text: str) -> str:
-    return f"{text} Time in {settings.TIME_ZONE}."
+    return f"{text} Time in {settings.TIME_ZONE}.".strip()
 
 
 class VersionForm(forms.ModelForm):
@@ -81,6 +81,9 @@ class RoleTemplateForm(forms.ModelForm):
         ]
         widgets = {
             "guidance": forms.Textarea(attrs={"rows": 8}),
+            "role_prompt": forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+            "commitments_prompt": forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+            "asks_prompt": forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
             "model_text": forms.Textarea(attrs={"rows": 10}),
         }
 
@@ -154,6 +157,7 @@ class BlockForm(forms.ModelForm):
 
 
 class RequestChangesForm(forms.Form):
+    prefix = "changes"
     comment = forms.CharField(
         label="What should change?",
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
@@ -164,6 +168,7 @@ class RequestChangesForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    prefix = "accept"
     comment = forms.CharField(
         label="Comment (optional)",
         required=False,
@@ -173,6 +178,7 @@ class AcceptForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
+    prefix = "extension"
     until = NetworkDateTimeField(label="Editing open until")
     comment = forms.CharField(
         label="Note to the partner (optional)",

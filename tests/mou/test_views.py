@@ -343,7 +343,9 @@ def test_an_edit_after_the_deadline_is_refused_with_a_clear_message(
 
 def test_request_changes_without_a_comment_is_400(version, block, lead, coordinator, client_for):
     submitted(block, lead)
-    response = client_for(coordinator).post(url(block, "request-changes/"), {"comment": "  "})
+    response = client_for(coordinator).post(
+        url(block, "request-changes/"), {"changes-comment": "  "}
+    )
     assert response.status_code == 400
     assert "a comment is required" in text(response)
     block.refresh_from_db()
@@ -354,7 +356,7 @@ def test_review_round_trip_through_the_pages(version, block, lead, coordinator, 
     lead_client, coord_client = client_for(lead), client_for(coordinator)
     lead_client.post(url(block, "submit/"), {**COMPLETE, "revision": "0"})
     assert "Accept this block" in text(coord_client.get(block.get_absolute_url()))
-    coord_client.post(url(block, "request-changes/"), {"comment": "Add a third school."})
+    coord_client.post(url(block, "request-changes/"), {"changes-comment": "Add a third school."})
     page = text(lead_client.get(block.get_absolute_url()))
     assert "The coordinator asked for changes" in page and "Add a third school." in page
     block.refresh_from_db()
@@ -366,7 +368,7 @@ def test_review_round_trip_through_the_pages(version, block, lead, coordinator, 
             "revision": str(block.revision),
         },
     )
-    response = coord_client.post(url(block, "accept/"), {"comment": "Thank you"})
+    response = coord_client.post(url(block, "accept/"), {"accept-comment": "Thank you"})
     assert response.status_code == 302
     block.refresh_from_db()
     assert block.status == RoleBlock.Status.ACCEPTED
@@ -377,7 +379,9 @@ def test_review_round_trip_through_the_pages(version, block, lead, coordinator, 
 
 
 def test_extension_in_the_past_is_400(version, block, coordinator, client_for, deadline):
-    response = client_for(coordinator).post(url(block, "extension/"), {"until": "2001-01-01T10:00"})
+    response = client_for(coordinator).post(
+        url(block, "extension/"), {"extension-until": "2001-01-01T10:00"}
+    )
     assert response.status_code == 400
     assert "must end in the future" in text(response)
 
@@ -495,6 +499,6 @@ def test_emails_from_the_pages_carry_links_built_from_site_url(
     settings, version, block, lead, coordinator, client_for
 ):
     submitted(block, lead)
-    client_for(coordinator).post(url(block, "request-changes/"), {"comment": "More"})
+    client_for(coordinator).post(url(block, "request-changes/"), {"changes-comment": "More"})
     message = OutboxMessage.objects.get(kind="mou_changes_requested")
     assert settings.SITE_URL + "/accounts/link/" in message.body_text
