@@ -158,14 +158,6 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
         current.opened_by = user
         current.full_clean()
         current.save()
-        event_record(
-            action="mou.version_opened",
-            actor=user,
-            subject=current,
-            summary=f"MOU version {current} opened; due {deadline_display(current.deadline)}",
-            data={"from": MouVersion.Status.DRAFT, "to": current.status},
-            request=request,
-        )
         previous = current.previous
         if previous is not None and previous.status == MouVersion.Status.OPEN:
             previous.status = MouVersion.Status.SUPERSEDED
@@ -181,6 +173,14 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
         partners = Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name")
         blocks = blocks_create_for_partners(version=current, partners=partners, actor=user)
         blocks_notify_leads(blocks=blocks, template="mou_opened", kind="mou_opened")
+        event_record(
+            action="mou.version_opened",
+            actor=user,
+            subject=current,
+            summary=f"MOU version {current} opened; due {deadline_display(current.deadline)}",
+            data={"from": MouVersion.Status.DRAFT, "to": current.status, "blocks": len(blocks)},
+            request=request,
+        )
     version.refresh_from_db()
     return blocks
 

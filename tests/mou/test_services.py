@@ -156,7 +156,7 @@ def test_opening_gives_every_active_partner_a_block_and_emails_each_lead(
     assert messages.count() == 2
     assert all(m.status == OutboxMessage.Status.SENT for m in messages)
     event = events("mou.version_opened")[0]
-    assert event.data == {"from": "draft", "to": "open"}
+    assert event.data == {"from": "draft", "to": "open", "blocks": 2}
     # Every block has its creation in its history, by the coordinator.
     block = blocks[0]
     assert block.history.count() == 1

@@ -379,11 +379,24 @@ def test_review_round_trip_through_the_pages(version, block, lead, coordinator, 
 
 
 def test_extension_in_the_past_is_400(version, block, coordinator, client_for, deadline):
-    response = client_for(coordinator).post(
-        url(block, "extension/"), {"extension-until": "2001-01-01T10:00"}
-    )
+    with time_machine.travel(deadline - timedelta(days=2), tick=False):
+        client = client_for(coordinator)
+        past = (deadline - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+        response = client.post(url(block, "extension/"), {"extension-until": past})
     assert response.status_code == 400
     assert "must end in the future" in text(response)
+    block.refresh_from_db()
+    assert block.extension_until is None
+
+
+def test_members_do_not_see_draft_versions_in_the_list(
+    version, draft_version, lead, coordinator, client_for, deadline
+):
+    services.version_create(
+        user=coordinator, title="Secret next draft", shared_text="", deadline=deadline
+    )
+    assert "Secret next draft" not in text(client_for(lead).get("/mou/"))
+    assert "Secret next draft" in text(client_for(coordinator).get("/mou/"))
 
 
 # --- untrusted text -----------------------------------------------------------------------------

@@ -1,0 +1,315 @@
+"""The block editor: read, save, autosave, submit; and the coordinator's review."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core.permissions import user_may
+from core.views_helpers import check, require
+from mou import selectors, services
+from mou.exceptions import EditingClosed, MouError, NotAllowed, StaleRevision
+from mou.forms import AcceptForm, BlockForm, ExtensionForm, RequestChangesForm
+from mou.models import RoleBlock
+from mou.rules import block_closed_reason, block_missing_fields, field_label, network_zone
+from mou.views.common import apply_errors
+
+# --- the block editor --------------------------------------------------------------------
+
+
+def block_for(request, version_pk: int, pk: int, action: str = "mou.block.view") -> RoleBlock:
+    block = selectors.block_for_page(version_pk=version_pk, pk=pk)
+    check(request, action, block)
+    return block
+
+
+def _editor_context(request, block: RoleBlock, *, form=None, **extra) -> dict:
+    template = selectors.block_template(block=block)
+    may_write = user_may(request.user, "mou.block.write", block)
+    closed = block_closed_reason(block)
+    reviewer = user_may(request.user, "mou.block.review", block)
+    if form is None:
+        form = BlockForm(instance=block, initial={"revision": block.revision}, template=template)
+    context = {
+        "role_block": block,
+        "version": block.version,
+        "partner": block.partner,
+        "template": template,
+        "form": form,
+        "may_write": may_write,
+        "editable": may_write and closed is None,
+        "closed_reason": closed,
+        "reviewer": reviewer,
+        "reviews": selectors.block_reviews(block=block),
+        "missing": [field_label(name) for name in block_missing_fields(block)],
+        "previous_block": block.carried_over_from,
+        "request_changes_form": RequestChangesForm(),
+        "accept_form": AcceptForm(),
+        "extension_form": ExtensionForm(),
+        "deadline_passed": timezone.now() > block.effective_deadline,
+        "extended": block.effective_deadline != block.version.deadline,
+        "sections": _sections(form),
+    }
+    context.update(extra)
+    return context
+
+
+def _sections(form) -> list[tuple[str, str, list]]:
+    return [
+        ("role", "Role in the partnership", [form[n] for n in RoleBlock.TEXT_FIELDS]),
+        ("contact", "Point of contact", [form[n] for n in RoleBlock.CONTACT_FIELDS]),
+        (
+            "leader",
+            "Signing leader: who in your organization would sign the agreement",
+            [form[n] for n in RoleBlock.LEADER_FIELDS],
+        ),
+    ]
+
+
+def _editor(request, block, *, status=200, **extra):
+    return render(
+        request, "mou/block_editor.html", _editor_context(request, block, **extra), status=status
+    )
+
+
+@require("mou.list")
+@require_GET
+def block_editor(request, version_pk: int, pk: int):
+    block = block_for(request, version_pk, pk)
+    extra = {}
+    if user_may(request.user, "mou.block.review", block):
+        seen = block.seen_by.filter(user=request.user).first()
+        if seen is not None and seen.revision < block.revision:
+            extra["changed_since"] = seen
+        services.block_mark_seen(block=block, user=request.user)
+    return _editor(request, block, **extra)
+
+
+def _conflict(request, block, error: StaleRevision, *, fragment: bool):
+    rows = selectors.conflict_rows(block=error.block, submitted=error.submitted)
+    context = {
+        "role_block": error.block,
+        "version": block.version,
+        "partner": block.partner,
+        "rows": rows,
+        "error": str(error),
+    }
+    template = "mou/_conflict.html" if fragment else "mou/block_conflict.html"
+    response = render(request, template, context, status=409)
+    if fragment:
+        response["HX-Trigger"] = "mou-conflict"
+        response["HX-Retarget"] = "#conflict-area"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@require("mou.list")
+@require_POST
+def block_save(request, version_pk: int, pk: int):
+    """The editor's "Save draft" button (works without script)."""
+    block = block_for(request, version_pk, pk, "mou.block.write")
+    template = selectors.block_template(block=block)
+    form = BlockForm(request.POST, instance=block, template=template)
+    if not form.is_valid():
+        return _editor(request, block, form=form, status=400)
+    try:
+        services.block_save_draft(
+            block=block,
+            user=request.user,
+            data=form.data_for_service(),
+            expected_revision=form.cleaned_data["revision"],
+            request=request,
+        )
+    except StaleRevision as error:
+        return _conflict(request, block, error, fragment=False)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return _editor(request, block, form=form, status=400)
+    except (EditingClosed, NotAllowed) as error:
+        return _editor(request, block, form=form, status=403, refused=str(error))
+    messages.success(request, "Draft saved.")
+    return redirect(block)
+
+
+@require("mou.list")
+@require_POST
+def block_autosave(request, version_pk: int, pk: int):
+    """htmx autosave: answers with a small status fragment."""
+    block = block_for(request, version_pk, pk, "mou.block.write")
+    form = BlockForm(request.POST, instance=block)
+    errors = None
+    if form.is_valid():
+        try:
+            saved = services.block_save_draft(
+                block=block,
+                user=request.user,
+                data=form.data_for_service(),
+                expected_revision=form.cleaned_data["revision"],
+                request=request,
+            )
+        except StaleRevision as error:
+            return _conflict(request, block, error, fragment=True)
+        except ValidationError as error:
+            apply_errors(form, error)
+            errors = form.errors
+        except (EditingClosed, NotAllowed) as error:
+            response = render(
+                request, "mou/_autosave_status.html", {"refused": str(error)}, status=403
+            )
+            response["HX-Trigger"] = "mou-closed"
+            return response
+        else:
+            return render(
+                request,
+                "mou/_autosave_status.html",
+                {
+                    "role_block": saved,
+                    "saved_at": timezone.localtime(
+                        saved.last_edited_at or timezone.now(), network_zone()
+                    ),
+                    "changed": saved.revision != form.cleaned_data["revision"],
+                },
+            )
+    return render(
+        request,
+        "mou/_autosave_status.html",
+        {"errors": _error_list(errors or form.errors, form)},
+        status=400,
+    )
+
+
+def _error_list(errors, form) -> list[tuple[str, str]]:
+    rows = []
+    for name, problems in errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        section = (
+            "Signing leader"
+            if name.startswith("signing_leader")
+            else ("Contact" if name.startswith("contact") else "")
+        )
+        rows.extend((f"{section} {label}".strip().lower().capitalize(), p) for p in problems)
+    return rows
+
+
+@require("mou.list")
+@require_POST
+def block_submit(request, version_pk: int, pk: int):
+    """Save what is in the form, then submit it for review."""
+    block = block_for(request, version_pk, pk, "mou.block.write")
+    template = selectors.block_template(block=block)
+    form = BlockForm(request.POST, instance=block, template=template)
+    if not form.is_valid():
+        return _editor(request, block, form=form, status=400)
+    try:
+        saved = services.block_save_draft(
+            block=block,
+            user=request.user,
+            data=form.data_for_service(),
+            expected_revision=form.cleaned_data["revision"],
+            request=request,
+        )
+        services.block_submit(
+            block=saved, user=request.user, expected_revision=saved.revision, request=request
+        )
+    except StaleRevision as error:
+        return _conflict(request, block, error, fragment=False)
+    except ValidationError as error:
+        current = RoleBlock.objects.select_related("version", "partner").get(pk=block.pk)
+        data = request.POST.copy()
+        data["revision"] = str(current.revision)
+        form = BlockForm(data, instance=current, template=template)
+        form.is_valid()
+        apply_errors(form, error)
+        failed = [(name, field_label(name)) for name in error.message_dict if name in form.fields]
+        return _editor(
+            request,
+            selectors.block_for_page(version_pk=version_pk, pk=pk),
+            form=form,
+            status=400,
+            submit_failed=True,
+            failed_fields=failed,
+        )
+    except (EditingClosed, NotAllowed) as error:
+        return _editor(request, block, form=form, status=403, refused=str(error))
+    messages.success(
+        request,
+        "Thank you: your block is submitted for review. The coordinator "
+        "will accept it or ask for changes.",
+    )
+    return redirect(block)
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def _review_refused(request, block, error: MouError, **forms):
+    status = 403 if isinstance(error, NotAllowed) else 409
+    return _editor(request, block, status=status, refused=str(error), **forms)
+
+
+@require("mou.list")
+@require_POST
+def block_request_changes(request, version_pk: int, pk: int):
+    block = block_for(request, version_pk, pk, "mou.block.review")
+    form = RequestChangesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_request_changes(
+                block=block,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except MouError as error:
+            return _review_refused(request, block, error, request_changes_form=form)
+        else:
+            messages.success(request, f"Changes requested; {block.partner}'s leads are told.")
+            return redirect(block)
+    return _editor(request, block, status=400, request_changes_form=form, review_open=True)
+
+
+@require("mou.list")
+@require_POST
+def block_accept(request, version_pk: int, pk: int):
+    block = block_for(request, version_pk, pk, "mou.block.review")
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_accept(
+                block=block,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except MouError as error:
+            return _review_refused(request, block, error, accept_form=form)
+        messages.success(request, f"{block.partner}'s block is accepted.")
+        return redirect(block)
+    return _editor(request, block, status=400, accept_form=form, review_open=True)
+
+
+@require("mou.list")
+@require_POST
+def block_extension(request, version_pk: int, pk: int):
+    block = block_for(request, version_pk, pk, "mou.block.review")
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.block_extension_grant(
+                block=block,
+                user=request.user,
+                until=form.cleaned_data["until"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except MouError as error:
+            return _review_refused(request, block, error, extension_form=form)
+        else:
+            messages.success(request, f"{block.partner} may edit its block until the new date.")
+            return redirect(block)
+    return _editor(request, block, status=400, extension_form=form, review_open=True)

@@ -1,0 +1,205 @@
+"""MOU versions and role templates: list, create, edit, open."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.permissions import is_coordinator
+from core.views_helpers import require
+from mou import selectors, services
+from mou.exceptions import MouError
+from mou.forms import RoleTemplateForm, VersionForm
+from mou.models import MouVersion, RoleBlock, RoleTemplate
+from mou.views.common import BLOCKS_PER_PAGE, VERSIONS_PER_PAGE, apply_errors, version_for
+from partnership.models import Membership, Partner, PartnerKind
+
+# --- versions ----------------------------------------------------------------------------
+
+
+@require("mou.list")
+@require_GET
+def version_list(request):
+    page = Paginator(selectors.versions_for_user(user=request.user), VERSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "mou/version_list.html", {"page": page})
+
+
+def _version_form_page(request, form, *, version=None, status=200):
+    return render(
+        request, "mou/version_form.html", {"form": form, "version": version}, status=status
+    )
+
+
+@require("mou.version.manage")
+@require_http_methods(["GET", "POST"])
+def version_create(request):
+    if request.method == "GET":
+        latest = MouVersion.objects.exclude(status=MouVersion.Status.DRAFT).first()
+        return _version_form_page(request, VersionForm(initial={"previous": latest}))
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.version_create(
+                user=request.user,
+                title=form.cleaned_data["title"],
+                shared_text=form.cleaned_data["shared_text"],
+                deadline=form.cleaned_data["deadline"],
+                previous=form.cleaned_data["previous"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Draft “{version.title}” created. Review its role "
+                "templates, then open it to partners.",
+            )
+            return redirect(version)
+    return _version_form_page(request, form, status=400)
+
+
+@require("mou.version.manage")
+@require_http_methods(["GET", "POST"])
+def version_edit(request, pk: int):
+    version = version_for(request, pk, "mou.version.manage")
+    if version.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
+        messages.error(request, "This version can no longer change; make a new version instead.")
+        return redirect(version)
+    if request.method == "GET":
+        return _version_form_page(request, VersionForm(instance=version), version=version)
+    form = VersionForm(request.POST, instance=version)
+    if form.is_valid():
+        try:
+            services.version_update(
+                version=version,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                shared_text=form.cleaned_data["shared_text"],
+                deadline=form.cleaned_data["deadline"],
+                previous=form.cleaned_data["previous"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except MouError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Version saved.")
+            return redirect(version)
+    version.refresh_from_db()
+    return _version_form_page(request, form, version=version, status=400)
+
+
+@require("mou.list")
+@require_GET
+def version_detail(request, pk: int):
+    version = version_for(request, pk)
+    context = {"version": version}
+    if is_coordinator(request.user):
+        status = request.GET.get("status") or ""
+        if status not in RoleBlock.Status.values:
+            status = ""
+        blocks = selectors.version_blocks(version=version, user=request.user, status=status or None)
+        context.update(
+            counts=selectors.version_status_counts(version=version),
+            page=Paginator(blocks, BLOCKS_PER_PAGE).get_page(request.GET.get("page")),
+            status=status,
+            querystring=f"status={status}" if status else "",
+        )
+    else:
+        context["my_blocks"] = selectors.blocks_of_user(version=version, user=request.user)
+    return render(request, "mou/version_detail.html", context)
+
+
+@require("mou.version.manage")
+@require_http_methods(["GET", "POST"])
+def version_open(request, pk: int):
+    version = version_for(request, pk, "mou.version.manage")
+    if request.method == "POST":
+        try:
+            blocks = services.version_open(version=version, user=request.user, request=request)
+        except ValidationError as error:
+            problems = [p for ps in error.message_dict.values() for p in ps]
+            return _open_page(request, version, problems=problems, status=400)
+        except MouError as error:
+            return _open_page(request, version, problems=[str(error)], status=409)
+        messages.success(
+            request,
+            f"“{version.title}” is open: {len(blocks)} partners have a block and their leads "
+            "have been e-mailed a link to it.",
+        )
+        return redirect(version)
+    return _open_page(request, version)
+
+
+def _open_page(request, version, *, problems=(), status=200):
+    active = Partner.objects.filter(status=Partner.Status.ACTIVE)
+    context = {
+        "version": version,
+        "problems": problems,
+        "partner_count": active.count(),
+        "lead_count": Membership.objects.filter(
+            partner__in=active, role=Membership.Role.LEAD, user__is_active=True
+        ).count(),
+        "deadline_passed": version.deadline <= timezone.now(),
+    }
+    return render(request, "mou/version_open.html", context, status=status)
+
+
+# --- role templates --------------------------------------------------------------------
+
+
+@require("mou.version.manage")
+@require_GET
+def template_list(request, pk: int):
+    version = version_for(request, pk, "mou.version.manage")
+    templates = {t.kind: t for t in RoleTemplate.objects.filter(version=version)}
+    rows = [(value, label, templates.get(value)) for value, label in PartnerKind.choices]
+    return render(request, "mou/template_list.html", {"version": version, "rows": rows})
+
+
+@require("mou.version.manage")
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk: int, kind: str):
+    version = version_for(request, pk, "mou.version.manage")
+    if kind not in PartnerKind.values:
+        raise Http404("No such partner kind")
+    template = RoleTemplate.objects.filter(version=version, kind=kind).first()
+    kind_label = PartnerKind(kind).label
+    if request.method == "GET":
+        initial = {} if template else {"title": f"{kind_label} partner"}
+        form = RoleTemplateForm(instance=template, initial=initial)
+        return render(
+            request,
+            "mou/template_form.html",
+            {"version": version, "form": form, "kind_label": kind_label},
+        )
+    form = RoleTemplateForm(request.POST, instance=template)
+    if form.is_valid():
+        try:
+            services.role_template_save(
+                version=version,
+                kind=kind,
+                user=request.user,
+                data=form.cleaned_data,
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except MouError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Template for {kind_label.lower()} partners saved.")
+            return redirect("mou:template_list", pk=version.pk)
+    return render(
+        request,
+        "mou/template_form.html",
+        {"version": version, "form": form, "kind_label": kind_label},
+        status=400,
+    )
