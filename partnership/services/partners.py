@@ -62,7 +62,16 @@ def partner_create(
         summary=f"Partner {partner.name} added ({partner.get_status_display().lower()})",
         data={"kind": partner.kind, "status": partner.status},
     )
+    if partner.status == Partner.Status.ACTIVE:
+        _blocks_for_joining_partner(partner=partner, by=by)
     return partner
+
+
+def _blocks_for_joining_partner(*, partner: Partner, by: User | None) -> None:
+    """A partner that joins (or returns) while an MOU version is open gets its block too."""
+    from mou.services import blocks_ensure_for_partner
+
+    blocks_ensure_for_partner(partner=partner, actor=by)
 
 
 def partner_update(
@@ -105,6 +114,8 @@ def partner_status_set(
         summary=f"Partner {partner.name}: {previous} → {status}",
         data={"from": previous, "to": status},
     )
+    if status == Partner.Status.ACTIVE:
+        _blocks_for_joining_partner(partner=partner, by=by)
     return partner
 
 

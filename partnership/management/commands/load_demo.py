@@ -11,6 +11,7 @@ from partnership import demo
 # keys, adds what is missing, and returns how many things it created (0 on a second run).
 # An app adds its dotted path here once its demo exists.
 EXTRA_PARTS: list[str] = [
+    "mou.demo.load_demo_mou",
     "needs_matrix.demo.load_demo_matrix",
     "meetings.demo.load_demo_meetings",
 ]
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             network = demo.build_network()
             for dotted in EXTRA_PARTS:
-                network.changes += import_string(dotted)() or 0
+                changed = import_string(dotted)()
+                # Parts report how many rows they changed; others return what they built.
+                network.changes += changed if isinstance(changed, int) else 0
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {len(network.partners)} partners, "
