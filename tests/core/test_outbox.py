@@ -85,9 +85,11 @@ def test_gives_up_after_the_last_attempt():
 def test_broker_down_at_commit_leaves_the_message_for_the_flush(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(outbox_deliver, "delay", side_effect=ConnectionError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            message = send()
+    with (
+        mock.patch.object(outbox_deliver, "delay", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = send()
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and mailoutbox == []
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
