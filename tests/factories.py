@@ -88,6 +88,7 @@ class RoleBlockFactory(factory.django.DjangoModelFactory):
 
 # --- needs_matrix (categories, entries) ---
 
+
 class CategoryGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "needs_matrix.CategoryGroup"

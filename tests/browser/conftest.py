@@ -19,14 +19,22 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test` (it installs it) "
-                    "or `sudo apt-get install -y chromium`.")
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run `make test` (it installs it) "
+            "or `sudo apt-get install -y chromium`."
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
         ],
     }
 
@@ -63,8 +71,10 @@ def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                    for n in v["nodes"][:5])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:5]
+        )
         for v in violations
     )
 
@@ -77,8 +87,9 @@ def axe():
 @pytest.fixture
 def signin(live_server):
     """signin(page, user) — sign in as user through a real e-mailed-style link."""
-    from core.services.signin import signin_token_make
     from django.urls import reverse
+
+    from core.services.signin import signin_token_make
 
     def go(page, user, next_path="/"):
         token = signin_token_make(user=user, next_path=next_path)
@@ -97,9 +108,11 @@ def _csp_guard(request):
     problems: list[str] = []
     page.on(
         "console",
-        lambda msg: problems.append(msg.text)
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield
     assert not problems, "CSP violations:\n" + "\n".join(problems)
