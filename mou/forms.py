@@ -211,3 +211,35 @@ class DiffForm(forms.Form):
         if number < 0:
             raise forms.ValidationError("Choose a revision number or the previous version.")
         return number
+
+
+class ReminderStagesForm(forms.Form):
+    """The reminder stages of one version, as the coordinator types them."""
+
+    days_before = forms.CharField(
+        label="Days before the deadline",
+        max_length=100,
+        help_text="Whole days, separated by commas; 0 is the deadline day. Default: 14, 7, 2, 0.",
+    )
+    overdue_every_days = forms.IntegerField(
+        label="Then, while overdue, every … days", min_value=1, max_value=60
+    )
+    overdue_max = forms.IntegerField(
+        label="At most this many overdue reminders", min_value=0, max_value=12
+    )
+
+    def clean_days_before(self) -> list[int]:
+        raw = [part.strip() for part in self.cleaned_data["days_before"].split(",")]
+        try:
+            days = sorted({int(part) for part in raw if part}, reverse=True)
+        except ValueError:
+            raise forms.ValidationError(
+                "Write whole numbers of days separated by commas, for example 14, 7, 2, 0."
+            ) from None
+        if not days:
+            raise forms.ValidationError("Give at least one stage.")
+        if any(d < 0 or d > 365 for d in days):
+            raise forms.ValidationError("Each stage is between 0 and 365 days before the deadline.")
+        if len(days) > 12:
+            raise forms.ValidationError("At most 12 stages before the deadline.")
+        return days

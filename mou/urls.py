@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.version_detail, name="version_detail"),
     path("<int:pk>/edit/", views.version_edit, name="version_edit"),
     path("<int:pk>/open/", views.version_open, name="version_open"),
+    path("<int:pk>/reminders/", views.version_reminders, name="version_reminders"),
     path("<int:pk>/templates/", views.template_list, name="template_list"),
     path("<int:pk>/templates/<str:kind>/", views.template_edit, name="template_edit"),
     path(block, views.block_editor, name="block"),

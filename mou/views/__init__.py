@@ -11,6 +11,7 @@ from mou.views.blocks import (
 )
 from mou.views.document import document, document_pdf, document_pdf_download, document_pdf_status
 from mou.views.history import block_diff, block_history
+from mou.views.reminders import version_reminders
 from mou.views.versions import (
     template_edit,
     template_list,
@@ -42,4 +43,5 @@ __all__ = [
     "version_edit",
     "version_list",
     "version_open",
+    "version_reminders",
 ]

@@ -59,6 +59,15 @@ CASES = [
     ),
     Case("open confirmation", "/mou/{draft}/open/", COORDINATOR),
     Case("open", "/mou/{draft}/open/", COORDINATOR, "post", ok=302),
+    Case("reminder stages form", "/mou/{version}/reminders/", COORDINATOR),
+    Case(
+        "reminder stages save",
+        "/mou/{version}/reminders/",
+        COORDINATOR,
+        "post",
+        {"days_before": "10, 3", "overdue_every_days": "5", "overdue_max": "2"},
+        ok=302,
+    ),
     Case("template list", "/mou/{version}/templates/", COORDINATOR),
     Case("template form", "/mou/{version}/templates/college/", COORDINATOR),
     Case(
