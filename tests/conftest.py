@@ -19,6 +19,16 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    # A transactional test (browser, real services) empties the database when it ends,
+    # which would take the rows that data migrations seed (categories, role templates)
+    # away from the tests that run after it. Serialized rollback puts them back.
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "live_server" in names or "transactional_db" in names or "real_services" in names:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if config.getoption("--require-all"):
         skipped = terminalreporter.stats.get("skipped", [])
