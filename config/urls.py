@@ -12,6 +12,7 @@ urlpatterns = [
     path("mou/", include("mou.urls")),
     path("matrix/", include("needs_matrix.urls")),
     path("meetings/", include("meetings.urls")),
+    path("verify/", include("mou.urls_verify")),
     path("admin/", admin.site.urls),
 ]
 

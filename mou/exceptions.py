@@ -27,3 +27,15 @@ class StaleRevision(MouError):
         )
         self.block = block
         self.submitted = submitted or {}
+
+
+class ImmutableRecord(MouError):
+    """A frozen MOU or an executed PDF was to be changed or deleted: they never change."""
+
+
+class SigningClosed(MouError):
+    """The signature request is no longer open: signed, declined, handed over, void or expired."""
+
+
+class OutOfOrder(MouError):
+    """The backbone organization countersigns only after every partner has signed."""

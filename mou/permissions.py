@@ -35,3 +35,17 @@ def block_write(user, block) -> bool:
 @rule("mou.block.review")
 def block_review(user, block) -> bool:
     return is_coordinator(user)
+
+
+@rule("mou.signatures.view")
+def signatures_view(user, version) -> bool:
+    # The audit trail holds signers' addresses and IP addresses: coordinators only.
+    return is_coordinator(user)
+
+
+@rule("mou.executed.download")
+def executed_download(user, frozen) -> bool:
+    """Coordinators, and the people of the partners that signed the version."""
+    if is_coordinator(user):
+        return True
+    return any(partner_role(user, pk) is not None for pk in frozen.partner_ids)

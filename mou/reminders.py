@@ -1,17 +1,19 @@
 """Deadline reminders for role blocks, and the coordinator's daily digest.
 
 Registered with the one reminder engine (core.services.reminders), which claims each
-(block, stage, recipient) once and sends it through the outbox.
+(block, stage, recipient) once and sends it through the outbox. A third source reminds
+signing leaders whose signature is still pending ("mou.signature").
 """
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db.models import Count, Q
 
 from core.models import Reminder, User
 from core.services import reminders as engine
-from mou.models import MouVersion, RoleBlock
+from mou.models import MouVersion, RoleBlock, SignatureRequest
 from partnership.models import Membership, Partner
 
 PENDING = (
@@ -208,3 +210,104 @@ class CoordinatorDigest(engine.ReminderSource):
 
     def due_for(self, *, subject, now):
         return None
+
+
+# --- signatures --------------------------------------------------------------------------------
+
+
+def _signature_actionable(signature: SignatureRequest, waiting_frozen: set[int]) -> bool:
+    return not (signature.is_countersignature and signature.frozen_id in waiting_frozen)
+
+
+def _due_for_signature(signature: SignatureRequest, stage: engine.Stage) -> engine.Due:
+    from mou.services.signing import signing_reminder_link
+
+    frozen = signature.frozen
+    return engine.Due(
+        subject=signature,
+        stage=stage.key,
+        stage_label=stage.label,
+        due_at=stage.due_at,
+        recipients=[
+            engine.Recipient(
+                email=signature.signer_email,
+                role=Reminder.Role.SIGNER,
+                # A fresh signing link for each reminder sent (tokens are stored hashed, so
+                # the first e-mail's link cannot be rebuilt); never a sign-in link.
+                link=partial(signing_reminder_link, signature=signature, stage_label=stage.label),
+            )
+        ],
+        template="mou_sign_reminder",
+        context={
+            "signature": signature,
+            "title": frozen.version.title,
+            "number": frozen.version.number,
+            "deadline": frozen.signing_deadline,
+            "countersignature": signature.is_countersignature,
+            "days_before": stage.days_before,
+        },
+        link_expires_at=frozen.signing_deadline,
+    )
+
+
+def _pending_signatures():
+    return SignatureRequest.objects.filter(
+        status=SignatureRequest.Status.PENDING,
+        sent_at__isnull=False,
+        frozen__version__status=MouVersion.Status.FROZEN,
+    ).select_related("frozen__version")
+
+
+def _waiting_rounds(frozen_ids) -> set[int]:
+    """Rounds whose partners have not all signed: their countersignature waits."""
+    return set(
+        SignatureRequest.objects.filter(
+            frozen_id__in=set(frozen_ids),
+            role=SignatureRequest.Role.PARTNER,
+            status__in=[SignatureRequest.Status.PENDING, SignatureRequest.Status.DECLINED],
+        ).values_list("frozen_id", flat=True)
+    )
+
+
+@engine.reminder_source
+class SignatureDeadlines(engine.ReminderSource):
+    """Signers who have not signed yet, before the signing deadline (their links expire
+    then, so there are no overdue reminders). A stage already past when the request was
+    e-mailed is skipped: that e-mail was the reminder."""
+
+    name = "mou.signature"
+
+    def due(self, *, now: datetime):
+        signatures = list(_pending_signatures().defer("frozen__canonical"))
+        if not signatures:
+            return []
+        waiting = _waiting_rounds(s.frozen_id for s in signatures)
+        specs = engine.schedules_for({s.frozen for s in signatures})
+        dues = []
+        for signature in signatures:
+            frozen = signature.frozen
+            if now >= frozen.signing_deadline or not _signature_actionable(signature, waiting):
+                continue
+            spec = engine.schedule_spec(frozen, specs)
+            stage = engine.stage_current(deadline=frozen.signing_deadline, spec=spec, now=now)
+            if stage is None or stage.is_overdue or stage.due_at <= signature.sent_at:
+                continue
+            dues.append(_due_for_signature(signature, stage))
+        return dues
+
+    def due_for(self, *, subject: SignatureRequest, now: datetime):
+        frozen = subject.frozen
+        if (
+            subject.status != SignatureRequest.Status.PENDING
+            or subject.sent_at is None
+            or frozen.version.status != MouVersion.Status.FROZEN
+            or now >= frozen.signing_deadline
+            or not _signature_actionable(subject, _waiting_rounds([frozen.pk]))
+        ):
+            return None
+        stage = engine.Stage(
+            key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
+        )
+        due = _due_for_signature(subject, stage)
+        due.context["days_before"] = None
+        return due

@@ -8,11 +8,23 @@ block = "<int:version_pk>/blocks/<int:pk>/"
 
 urlpatterns = [
     path("", views.version_list, name="version_list"),
+    path("sign/done/", views.sign_done, name="sign_done"),
+    path("sign/<str:token>/", views.sign, name="sign"),
+    path("sign/<str:token>/decline/", views.sign_decline, name="sign_decline"),
+    path("sign/<str:token>/hand-over/", views.sign_hand_over, name="sign_hand_over"),
     path("new/", views.version_create, name="version_create"),
     path("<int:pk>/", views.version_detail, name="version_detail"),
     path("<int:pk>/edit/", views.version_edit, name="version_edit"),
     path("<int:pk>/open/", views.version_open, name="version_open"),
     path("<int:pk>/reminders/", views.version_reminders, name="version_reminders"),
+    path("<int:pk>/freeze/", views.version_freeze, name="version_freeze"),
+    path("<int:pk>/signatures/", views.signatures, name="signatures"),
+    path(
+        "<int:pk>/signatures/<int:signature_pk>/remind/",
+        views.signature_remind,
+        name="signature_remind",
+    ),
+    path("<int:pk>/executed.pdf", views.executed_pdf, name="executed_pdf"),
     path("<int:pk>/templates/", views.template_list, name="template_list"),
     path("<int:pk>/templates/<str:kind>/", views.template_edit, name="template_edit"),
     path(block, views.block_editor, name="block"),

@@ -169,7 +169,16 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.tasks.outbox_flush", "schedule": 60.0},
     # Works out which deadline reminders are due (a window, not a date) and sends them once.
     "reminders-sweep": {"task": "core.tasks.reminders_sweep", "schedule": 15 * 60.0},
+    # Renders the executed MOU of a fully signed version whose render task was missed.
+    "mou-executed-pdfs": {"task": "mou.tasks.executed_pdfs_pending", "schedule": 10 * 60.0},
 }
+
+# --- The executed MOU's seal (pyHanko, PAdES). Unset: the PDF is not sealed. ---------------
+# Either a PEM certificate and key, or a PKCS#12 file; the passphrase unlocks the key or file.
+PDF_SIGNING_CERT = env("PDF_SIGNING_CERT", default="")
+PDF_SIGNING_KEY = env("PDF_SIGNING_KEY", default="")
+PDF_SIGNING_PKCS12 = env("PDF_SIGNING_PKCS12", default="")
+PDF_SIGNING_PASSPHRASE = env("PDF_SIGNING_PASSPHRASE", default="")
 
 # --- Sign-in links -----------------------------------------------------------------------
 SIGNIN_LINK_MAX_AGE = env.int("SIGNIN_LINK_MAX_AGE", default=7 * 24 * 3600)

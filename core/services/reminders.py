@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -173,6 +173,9 @@ class Recipient:
     user: User | None = None
     # Users get a personal sign-in link that opens this path; others get a plain link.
     link_path: str | None = None
+    # Or an absolute link used as it is (a signing link, which is no sign-in link), or a
+    # callable making one, called only when the reminder is really sent.
+    link: str | Callable[[], str] | None = None
 
 
 @dataclass
@@ -331,8 +334,8 @@ def _claim_and_send(
 
 
 def _send(*, due: Due, recipient: Recipient, manual: bool):
-    link = None
-    if recipient.link_path:
+    link = recipient.link() if callable(recipient.link) else recipient.link
+    if link is None and recipient.link_path:
         if recipient.user is not None:
             link = signin_link_make(
                 user=recipient.user, next_path=recipient.link_path, expires_at=due.link_expires_at

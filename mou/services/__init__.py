@@ -7,6 +7,9 @@ Public entry points:
   (an e-mailable link that signs a person in and opens a block)
 - review: ``block_request_changes``, ``block_accept``, ``block_extension_grant``
 - PDF: ``draft_pdf_request``, ``draft_pdf_render``
+- signing: ``version_freeze``, ``signature_sign``, ``signature_decline``,
+  ``signature_hand_over``, ``signature_opened``, ``signing_request_send``
+- executed: ``executed_pdf_render`` (the task's work), ``executed_pdfs_pending``
 """
 
 from mou.services.blocks import (
@@ -18,8 +21,19 @@ from mou.services.blocks import (
     blocks_ensure_for_partner,
     blocks_notify_leads,
 )
+from mou.services.executed import executed_pdf_render, executed_pdfs_pending
 from mou.services.pdf import draft_pdf_render, draft_pdf_request
 from mou.services.review import block_accept, block_extension_grant, block_request_changes
+from mou.services.signing import (
+    Countersigner,
+    signature_decline,
+    signature_hand_over,
+    signature_opened,
+    signature_sign,
+    signing_link_issue,
+    signing_request_send,
+    version_freeze,
+)
 from mou.services.versions import (
     role_template_save,
     templates_copy,
@@ -29,6 +43,7 @@ from mou.services.versions import (
 )
 
 __all__ = [
+    "Countersigner",
     "block_accept",
     "block_extension_grant",
     "block_leads",
@@ -41,9 +56,18 @@ __all__ = [
     "blocks_notify_leads",
     "draft_pdf_render",
     "draft_pdf_request",
+    "executed_pdf_render",
+    "executed_pdfs_pending",
     "role_template_save",
+    "signature_decline",
+    "signature_hand_over",
+    "signature_opened",
+    "signature_sign",
+    "signing_link_issue",
+    "signing_request_send",
     "templates_copy",
     "version_create",
+    "version_freeze",
     "version_open",
     "version_update",
 ]

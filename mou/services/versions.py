@@ -17,6 +17,9 @@ from mou.rules import deadline_display
 from mou.services.blocks import blocks_create_for_partners, blocks_notify_leads
 from partnership.models import Partner
 
+# Opening a version supersedes its previous one while that is still open or being signed.
+SUPERSEDABLE = (MouVersion.Status.OPEN, MouVersion.Status.FROZEN)
+
 TEMPLATE_FIELDS = (
     "title",
     "guidance",
@@ -159,7 +162,13 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
         current.full_clean()
         current.save()
         previous = current.previous
-        if previous is not None and previous.status == MouVersion.Status.OPEN:
+        if previous is not None and previous.status in SUPERSEDABLE:
+            was = previous.status
+            if was == MouVersion.Status.FROZEN:
+                # A change is a new version: the old round's unsigned requests are withdrawn.
+                from mou.services.signing import signatures_void
+
+                signatures_void(frozen=previous.frozen, user=user, request=request)
             previous.status = MouVersion.Status.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
             event_record(
@@ -167,7 +176,7 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
                 actor=user,
                 subject=previous,
                 summary=f"MOU version {previous} superseded by {current}",
-                data={"from": MouVersion.Status.OPEN, "to": previous.status, "by": current.pk},
+                data={"from": was, "to": previous.status, "by": current.pk},
                 request=request,
             )
         partners = Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name")

@@ -12,6 +12,16 @@ from mou.views.blocks import (
 from mou.views.document import document, document_pdf, document_pdf_download, document_pdf_status
 from mou.views.history import block_diff, block_history
 from mou.views.reminders import version_reminders
+from mou.views.signing import (
+    executed_pdf,
+    sign,
+    sign_decline,
+    sign_done,
+    sign_hand_over,
+    signature_remind,
+    signatures,
+    version_freeze,
+)
 from mou.views.versions import (
     template_edit,
     template_list,
@@ -36,11 +46,19 @@ __all__ = [
     "document_pdf",
     "document_pdf_download",
     "document_pdf_status",
+    "executed_pdf",
+    "sign",
+    "sign_decline",
+    "sign_done",
+    "sign_hand_over",
+    "signature_remind",
+    "signatures",
     "template_edit",
     "template_list",
     "version_create",
     "version_detail",
     "version_edit",
+    "version_freeze",
     "version_list",
     "version_open",
     "version_reminders",

@@ -17,6 +17,13 @@ from mou.models import MouVersion, RoleBlock, RoleTemplate
 from mou.views.common import BLOCKS_PER_PAGE, VERSIONS_PER_PAGE, apply_errors, version_for
 from partnership.models import Membership, Partner, PartnerKind
 
+# A superseded version may have been frozen before it was replaced.
+SIGNING_STATUSES = (
+    MouVersion.Status.FROZEN,
+    MouVersion.Status.EXECUTED,
+    MouVersion.Status.SUPERSEDED,
+)
+
 # --- versions ----------------------------------------------------------------------------
 
 
@@ -101,6 +108,9 @@ def version_edit(request, pk: int):
 def version_detail(request, pk: int):
     version = version_for(request, pk)
     context = {"version": version}
+    if version.status in SIGNING_STATUSES:
+        frozen = selectors.frozen_for_version(version=version)
+        context.update(frozen=frozen, executed=selectors.executed_pdf_for(frozen=frozen))
     if is_coordinator(request.user):
         status = request.GET.get("status") or ""
         if status not in RoleBlock.Status.values:

@@ -1,5 +1,6 @@
 """An open MOU version with blocks for the suite's two partners, built with the services."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,3 +81,69 @@ def submitted(block: RoleBlock, user) -> RoleBlock:
 @pytest.fixture
 def a_day_before(deadline):
     return deadline - timedelta(days=1)
+
+
+# --- signing ------------------------------------------------------------------------------------
+
+OTHER = {
+    **COMPLETE,
+    "role_in_partnership": "Chemeketa offers dual-credit math and opens its labs.",
+    "contact_name": "Rosa Campos",
+    "contact_email": "rosa.campos@example.edu",
+    "signing_leader_name": "Jessica Howard",
+    "signing_leader_title": "President",
+    "signing_leader_email": "president@example.edu",
+}
+TOKEN_IN_LINK = re.compile(r"/mou/sign/([A-Za-z0-9_-]{20,})/")
+
+
+def accepted(block: RoleBlock, user, coordinator, data: dict | None = None) -> RoleBlock:
+    block = fill(block, user, data)
+    block = services.block_submit(block=block, user=user)
+    return services.block_accept(block=block, user=coordinator)
+
+
+@pytest.fixture
+def signing_deadline():
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=30)
+
+
+@pytest.fixture
+def countersigner(coordinator):
+    return services.Countersigner(
+        name=coordinator.full_name, title="Executive Director", email=coordinator.email
+    )
+
+
+@pytest.fixture
+def frozen(
+    version, block, other_block, lead, other_lead, coordinator, signing_deadline, countersigner
+):
+    """The suite's open version with both blocks accepted, frozen for signature."""
+    accepted(block, lead, coordinator)
+    accepted(other_block, other_lead, coordinator, OTHER)
+    return services.version_freeze(
+        version=version,
+        user=coordinator,
+        signing_deadline=signing_deadline,
+        countersigner=countersigner,
+    )
+
+
+def token_of(link: str) -> str:
+    return TOKEN_IN_LINK.search(link).group(1)
+
+
+def token_for(signature) -> str:
+    """A fresh signing token for a request (as a reminder e-mail would carry)."""
+    return token_of(services.signing_link_issue(signature=signature))
+
+
+def request_of(frozen, organization: str):
+    from mou.models import SignatureRequest
+
+    return SignatureRequest.objects.get(
+        frozen=frozen, organization=organization, status__in=SignatureRequest.LIVE
+    )

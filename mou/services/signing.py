@@ -1,0 +1,584 @@
+"""Freezing a version and its signing round: requests, links, signing, declining, handing over.
+
+Order: every included partner's signing leader signs (in parallel); the backbone
+organization countersigns last. The server enforces it whatever link is used. Each signing
+e-mail carries its own random token; only its SHA-256 is stored, and it expires at the
+signing deadline.
+"""
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Event, User
+from core.services.events import client_ip, event_record
+from core.services.outbox import outbox_send_templated
+from core.text import clean_text
+from mou.exceptions import NotAllowed, OutOfOrder, SigningClosed, TransitionNotAllowed
+from mou.models import FrozenMou, MouVersion, RoleBlock, SignatureRequest, SigningLink
+from mou.rules import consent_text, deadline_display, signing_link_problem, signing_token_hash
+from mou.selectors.signing import countersignature_waiting
+
+logger = logging.getLogger(__name__)
+
+CONTENT_SCHEMA = 1
+NAME_MAX = 200
+REASON_MAX = 5_000
+# An "opened" audit event is recorded at most once an hour per link, browser and address.
+OPENED_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Countersigner:
+    """Who signs for the backbone organization: a coordinator, or a person typed in."""
+
+    name: str
+    title: str
+    email: str
+
+
+def canonical_json(content: dict) -> str:
+    """One spelling of the content, so the same content always has the same hash."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _person(name: str, title: str, email: str) -> dict:
+    return {"name": name, "title": title, "email": email}
+
+
+def _block_content(block: RoleBlock) -> dict:
+    partner = block.partner
+    return {
+        "id": partner.pk,
+        "name": partner.name,
+        "kind": partner.kind,
+        "kind_label": str(partner.get_kind_display()),
+        "block": {
+            "id": block.pk,
+            "revision": block.revision,
+            "accepted_at": block.reviewed_at.isoformat() if block.reviewed_at else None,
+            **{name: getattr(block, name) for name in RoleBlock.CONTENT_FIELDS},
+        },
+        "signing_leader": _person(
+            block.signing_leader_name, block.signing_leader_title, block.signing_leader_email
+        ),
+    }
+
+
+def _matrix(partner_ids: list[int]) -> dict:
+    from needs_matrix.services import matrix_snapshot
+
+    snapshot = matrix_snapshot(partner_ids=partner_ids)
+    # "cells" repeat the stored entries once per category (not assessed where none is
+    # stored); the frozen record keeps the entries, the summary and the totals.
+    for partner in snapshot.get("partners", []):
+        partner.pop("cells", None)
+    return snapshot
+
+
+def frozen_content(
+    *,
+    version: MouVersion,
+    included: list[RoleBlock],
+    left_out: list[RoleBlock],
+    countersigner: Countersigner,
+    signing_deadline: datetime,
+    user: User | None,
+    now: datetime,
+) -> dict:
+    """Everything the signed document shows, as JSON-ready data."""
+    return {
+        "schema": CONTENT_SCHEMA,
+        "network": settings.NETWORK_NAME,
+        "version": {
+            "id": version.pk,
+            "number": version.number,
+            "title": version.title,
+            "shared_text": version.shared_text,
+            "deadline": version.deadline.isoformat(),
+            "previous": version.previous.number if version.previous_id else None,
+        },
+        "frozen_at": now.isoformat(),
+        "frozen_by": _person(user.full_name, user.title, user.email) if user else None,
+        "signing_deadline": signing_deadline.isoformat(),
+        "backbone": {
+            "organization": settings.BACKBONE_ORGANIZATION,
+            "countersigner": _person(
+                countersigner.name, countersigner.title, countersigner.email
+            ),
+        },
+        "partners": [_block_content(block) for block in included],
+        "left_out": [
+            {
+                "id": block.partner.pk,
+                "name": block.partner.name,
+                "kind_label": str(block.partner.get_kind_display()),
+                "block_status": block.status,
+                "block_status_label": str(block.get_status_display()),
+            }
+            for block in left_out
+        ],
+        "matrix": _matrix([block.partner_id for block in included]),
+    }
+
+
+def _clean_countersigner(countersigner: Countersigner) -> Countersigner:
+    name = clean_text(countersigner.name or "").strip()[:NAME_MAX]
+    title = clean_text(countersigner.title or "").strip()[:NAME_MAX]
+    email = (countersigner.email or "").strip().lower()
+    errors = {}
+    if not name:
+        errors["countersigner_name"] = "Say who countersigns for the backbone organization."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["countersigner_email"] = "Give the countersigner's e-mail address."
+    if errors:
+        raise ValidationError(errors)
+    return Countersigner(name=name, title=title, email=email)
+
+
+def version_freeze(
+    *,
+    version: MouVersion,
+    user: User | None,
+    signing_deadline: datetime,
+    countersigner: Countersigner,
+    leave_out: Iterable[int] = (),
+    request=None,
+) -> FrozenMou:
+    """Freeze an open version and start its signing round.
+
+    Every partner without an accepted block must be in ``leave_out`` (partner ids), or the
+    freeze is refused naming them. The included blocks, their partners' names and kinds,
+    the signing leaders, the backbone organization and its countersigner and the needs
+    matrix are copied onto the frozen record with the SHA-256 of their canonical JSON.
+    Each included partner's signing leader is e-mailed a personal signing link.
+    """
+    if user is not None and not user.is_coordinator:
+        raise NotAllowed("Only coordinators freeze MOU versions.")
+    now = timezone.now()
+    if signing_deadline is None or timezone.is_naive(signing_deadline):
+        raise ValidationError({"signing_deadline": "Give the date and time signing closes."})
+    if signing_deadline <= now:
+        raise ValidationError({"signing_deadline": "The signing deadline must be in the future."})
+    countersigner = _clean_countersigner(countersigner)
+    leave_out = {int(pk) for pk in leave_out}
+    with transaction.atomic():
+        current = (
+            MouVersion.objects.select_for_update().select_related("previous").get(pk=version.pk)
+        )
+        if current.status != MouVersion.Status.OPEN:
+            raise TransitionNotAllowed(
+                "Only an open version can be frozen; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        blocks = list(
+            RoleBlock.objects.filter(version=current)
+            .select_related("partner")
+            .order_by("partner__name", "pk")
+        )
+        included = [b for b in blocks if b.status == RoleBlock.Status.ACCEPTED]
+        left_out = [b for b in blocks if b.status != RoleBlock.Status.ACCEPTED]
+        unresolved = [b.partner.name for b in left_out if b.partner_id not in leave_out]
+        if unresolved:
+            raise ValidationError(
+                {
+                    "leave_out": (
+                        f"{len(unresolved)} partner{'s have' if len(unresolved) > 1 else ' has'} "
+                        f"no accepted block: {', '.join(unresolved)}. Accept their blocks "
+                        "first, or tick them to leave them out of this version explicitly."
+                    )
+                }
+            )
+        if not included:
+            raise ValidationError(
+                {"leave_out": "No partner has an accepted block: there is nothing to sign."}
+            )
+        without_leader = [b.partner.name for b in included if not b.signing_leader_email]
+        if without_leader:
+            raise ValidationError(
+                {"leave_out": f"No signing leader's e-mail for: {', '.join(without_leader)}."}
+            )
+        content = frozen_content(
+            version=current,
+            included=included,
+            left_out=left_out,
+            countersigner=countersigner,
+            signing_deadline=signing_deadline,
+            user=user,
+            now=now,
+        )
+        canonical = canonical_json(content)
+        frozen = FrozenMou(
+            version=current,
+            canonical=canonical,
+            content_sha256=content_hash(canonical),
+            signing_deadline=signing_deadline,
+            frozen_at=now,
+            frozen_by=user,
+        )
+        frozen.full_clean()
+        frozen.save()
+        current.status = MouVersion.Status.FROZEN
+        current.save(update_fields=["status", "updated_at"])
+        event_record(
+            action="mou.version_frozen",
+            actor=user,
+            subject=current,
+            summary=f"{current} frozen for signature by {len(included)} partners; "
+            f"signing closes {deadline_display(signing_deadline)}",
+            data={
+                "from": MouVersion.Status.OPEN,
+                "to": current.status,
+                "content_sha256": frozen.content_sha256,
+                "included": [b.partner_id for b in included],
+                "left_out": [
+                    {"partner": b.partner_id, "name": b.partner.name, "block_status": b.status}
+                    for b in left_out
+                ],
+                "countersigner": countersigner.email,
+            },
+            request=request,
+        )
+        requests = [
+            SignatureRequest(
+                frozen=frozen,
+                role=SignatureRequest.Role.PARTNER,
+                partner=block.partner,
+                organization=block.partner.name,
+                signer_name=block.signing_leader_name,
+                signer_title=block.signing_leader_title,
+                signer_email=block.signing_leader_email.lower(),
+                created_at=now,
+            )
+            for block in included
+        ]
+        requests.append(
+            SignatureRequest(
+                frozen=frozen,
+                role=SignatureRequest.Role.COUNTERSIGNER,
+                organization=settings.BACKBONE_ORGANIZATION,
+                signer_name=countersigner.name,
+                signer_title=countersigner.title,
+                signer_email=countersigner.email,
+                created_at=now,
+            )
+        )
+        for signature in requests:
+            signature.full_clean(validate_constraints=False)
+            signature.save()
+        for signature in requests:
+            if not signature.is_countersignature:
+                signing_request_send(signature=signature, frozen=frozen)
+    version.refresh_from_db()
+    return frozen
+
+
+# --- links and e-mails ---------------------------------------------------------------------
+
+
+def signing_link_issue(
+    *, signature: SignatureRequest, purpose: str = SigningLink.Purpose.SENT
+) -> str:
+    """A new personal signing link (absolute, from SITE_URL); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    SigningLink.objects.create(
+        request=signature,
+        token_hash=signing_token_hash(token),
+        purpose=purpose,
+        expires_at=signature.frozen.signing_deadline,
+    )
+    return settings.SITE_URL + reverse("mou:sign", kwargs={"token": token})
+
+
+def signing_request_send(
+    *, signature: SignatureRequest, frozen: FrozenMou | None = None, context: dict | None = None
+) -> None:
+    """E-mail the signer a personal link (through the outbox, after the commit)."""
+    frozen = frozen or signature.frozen
+    link = signing_link_issue(signature=signature)
+    outbox_send_templated(
+        to=signature.signer_email,
+        template="mou_sign_request",
+        kind="mou_sign_request",
+        context={
+            "signature": signature,
+            "title": frozen.version.title,
+            "number": frozen.version.number,
+            "link": link,
+            "deadline": deadline_display(frozen.signing_deadline),
+            "countersignature": signature.is_countersignature,
+            **(context or {}),
+        },
+    )
+    if signature.sent_at is None:
+        signature.sent_at = timezone.now()
+        signature.save(update_fields=["sent_at"])
+    event_record(
+        action="mou.signature_sent",
+        subject=signature,
+        summary=f"Signing link sent to {signature.signer_name} <{signature.signer_email}>",
+        data={"email": signature.signer_email},
+    )
+
+
+def signing_reminder_link(*, signature: SignatureRequest, stage_label: str) -> str:
+    """The link a reminder e-mail carries: a fresh one for that e-mail, recorded."""
+    link = signing_link_issue(signature=signature, purpose=SigningLink.Purpose.REMINDER)
+    event_record(
+        action="mou.signature_reminded",
+        subject=signature,
+        summary=f"Reminder ({stage_label}) sent to {signature.signer_email}",
+        data={"email": signature.signer_email, "stage": stage_label},
+    )
+    return link
+
+
+# --- what a signer does ---------------------------------------------------------------------
+
+
+def _lock_open(signature: SignatureRequest) -> SignatureRequest:
+    """Lock the round (its version row) and the request; refuse unless it may act now."""
+    MouVersion.objects.select_for_update().filter(pk=signature.frozen.version_id).first()
+    current = (
+        SignatureRequest.objects.select_for_update()
+        .select_related("frozen__version", "partner")
+        .get(pk=signature.pk)
+    )
+    link_like = SigningLink(request=current, expires_at=current.frozen.signing_deadline)
+    problem = signing_link_problem(link_like)
+    if problem is not None:
+        raise SigningClosed(f"{problem.title}. {problem.message}")
+    if countersignature_waiting(signature=current):
+        raise OutOfOrder(
+            f"{current.organization} countersigns last: every partner must sign first."
+        )
+    return current
+
+
+def _text(value: str, *, limit: int = NAME_MAX) -> str:
+    return clean_text(value or "").strip()[:limit]
+
+
+def signature_consent_text(*, signature: SignatureRequest) -> str:
+    frozen = signature.frozen
+    return consent_text(
+        organization=signature.organization,
+        title=frozen.version.title,
+        number=frozen.version.number,
+        content_sha256=frozen.content_sha256,
+    )
+
+
+def signature_sign(
+    *, signature: SignatureRequest, name: str, title: str, consent: bool, request=None
+) -> SignatureRequest:
+    """Sign: a typed name and title and an explicit consent, stored with its exact words.
+    When the last partner signs, the countersigner is e-mailed; when the countersigner
+    signs, the executed PDF is rendered by a task after the commit."""
+    name, title = _text(name), _text(title)
+    errors = {}
+    if not name:
+        errors["name"] = "Type your full name to sign."
+    if not title:
+        errors["title"] = "Type your title."
+    if not consent:
+        errors["consent"] = "Tick the box to agree that this is your signature."
+    with transaction.atomic():
+        current = _lock_open(signature)
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        current.status = SignatureRequest.Status.SIGNED
+        current.signed_name = name
+        current.signed_title = title
+        current.consent_text = signature_consent_text(signature=current)
+        current.decided_at = now
+        current.signed_ip = client_ip(request)
+        current.signed_user_agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[
+            :400
+        ]
+        current.full_clean(validate_constraints=False)
+        current.save()
+        event_record(
+            action="mou.signature_signed",
+            subject=current,
+            summary=f"{name} ({title}) signed for {current.organization}",
+            data={"name": name, "title": title, "consent_text": current.consent_text},
+            request=request,
+        )
+        frozen = current.frozen
+        if current.is_countersignature:
+            _fully_signed(frozen=frozen, at=now)
+        else:
+            countersignature = SignatureRequest.objects.filter(
+                frozen=frozen,
+                role=SignatureRequest.Role.COUNTERSIGNER,
+                status=SignatureRequest.Status.PENDING,
+            ).first()
+            if countersignature is not None and not countersignature_waiting(
+                signature=countersignature
+            ):
+                signing_request_send(signature=countersignature, frozen=frozen)
+    return current
+
+
+def _fully_signed(*, frozen: FrozenMou, at: datetime) -> None:
+    from mou.services.executed import executed_pdf_enqueue
+
+    event_record(
+        action="mou.version_fully_signed",
+        subject=frozen.version,
+        summary=f"Every signature of {frozen.version} is in; the executed PDF is being made",
+        data={"content_sha256": frozen.content_sha256, "at": at.isoformat()},
+    )
+    executed_pdf_enqueue(frozen=frozen)
+
+
+def _tell_coordinators(*, template: str, context: dict) -> None:
+    for coordinator in User.objects.filter(is_coordinator=True, is_active=True):
+        outbox_send_templated(to=coordinator, template=template, kind=template, context=context)
+
+
+def signature_decline(
+    *, signature: SignatureRequest, reason: str, request=None
+) -> SignatureRequest:
+    """Decline with a reason; the coordinators are told."""
+    reason = clean_text(reason or "").strip()[:REASON_MAX]
+    with transaction.atomic():
+        current = _lock_open(signature)
+        if not reason:
+            raise ValidationError({"reason": "Say why you decline: a reason is required."})
+        current.status = SignatureRequest.Status.DECLINED
+        current.declined_reason = reason
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "declined_reason", "decided_at"])
+        event_record(
+            action="mou.signature_declined",
+            subject=current,
+            summary=f"{current.signer_name} declined to sign for {current.organization}",
+            data={"reason": reason},
+            request=request,
+        )
+        version = current.frozen.version
+        _tell_coordinators(
+            template="mou_sign_declined",
+            context={
+                "signature": current,
+                "version": version,
+                "reason": reason,
+                "link": settings.SITE_URL + reverse("mou:signatures", kwargs={"pk": version.pk}),
+            },
+        )
+    return current
+
+
+def signature_hand_over(
+    *, signature: SignatureRequest, name: str, title: str, email: str, request=None
+) -> SignatureRequest:
+    """Pass the request to another person: a new request and link for them; the old
+    request (and every link to it) is void. Returns the new request."""
+    name, title, email = _text(name), _text(title), (email or "").strip().lower()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the name of the person who will sign."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Give their e-mail address."
+    with transaction.atomic():
+        current = _lock_open(signature)
+        if not errors and email == current.signer_email.lower():
+            errors["email"] = "That is the address this request was already sent to."
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        current.status = SignatureRequest.Status.HANDED_OVER
+        current.decided_at = now
+        current.save(update_fields=["status", "decided_at"])
+        successor = SignatureRequest(
+            frozen=current.frozen,
+            role=current.role,
+            partner=current.partner,
+            organization=current.organization,
+            signer_name=name,
+            signer_title=title,
+            signer_email=email,
+            replaces=current,
+            created_at=now,
+        )
+        successor.full_clean(validate_constraints=False)
+        successor.save()
+        event_record(
+            action="mou.signature_handed_over",
+            subject=current,
+            summary=f"{current.signer_name} handed signing for {current.organization} "
+            f"over to {name} <{email}>",
+            data={"to": {"name": name, "title": title, "email": email}, "request": successor.pk},
+            request=request,
+        )
+        signing_request_send(
+            signature=successor,
+            frozen=current.frozen,
+            context={"handed_over_by": current.signer_name},
+        )
+    return successor
+
+
+def signature_opened(*, signature: SignatureRequest, request=None) -> Event | None:
+    """Record that the signing page was opened (an audit event; the request is unchanged).
+    Once an hour per address and browser, so reloads and mail scanners do not flood it."""
+    ip = client_ip(request)
+    agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[:400]
+    recent = Event.objects.filter(
+        action="mou.signature_opened",
+        subject_type__model="signaturerequest",
+        subject_id=signature.pk,
+        ip_address=ip,
+        user_agent=agent,
+        created_at__gte=timezone.now() - OPENED_EVERY,
+    ).exists()
+    if recent:
+        return None
+    return event_record(
+        action="mou.signature_opened",
+        subject=signature,
+        summary=f"Signing page opened for {signature.signer_name}",
+        request=request,
+    )
+
+
+def signatures_void(*, frozen: FrozenMou, user: User | None, request=None) -> int:
+    """Withdraw every pending request of a round (its version was superseded)."""
+    pending = list(
+        SignatureRequest.objects.filter(frozen=frozen, status=SignatureRequest.Status.PENDING)
+    )
+    now = timezone.now()
+    for signature in pending:
+        signature.status = SignatureRequest.Status.VOID
+        signature.decided_at = now
+        signature.save(update_fields=["status", "decided_at"])
+        event_record(
+            action="mou.signature_voided",
+            actor=user,
+            subject=signature,
+            summary=f"Request to {signature.signer_name} withdrawn: the version was superseded",
+            request=request,
+        )
+    return len(pending)
