@@ -1,0 +1,418 @@
+"""Every address of the portal × every kind of visitor, against ONE table of outcomes.
+
+The addresses come from the URL resolver itself (through every include), so a new view
+without a row here fails ("add a row for …"). Each address is requested with GET, and
+with an empty POST, as each role in ``ROLES`` (tests/security/conftest.py): anonymous, a
+signed-in person with no partner, the viewer, editor and lead of ANOTHER partner and of
+the RIGHT partner (the one that owns the block, row, item or signature in the address), a
+browser holding only a signing leader's link, and a coordinator. Never a 500.
+
+Outcome classes:
+- ``ok``: the view did its work: 2xx, a redirect that is not to a sign-in page, or for a
+  POST a 400/409 (the empty form or the object's state was refused by the view's own
+  logic, after the permission check);
+- ``login``: a redirect to the sign-in page (the portal's or the admin's);
+- ``403``, ``404``: refused, or the object is not found for this visitor;
+- ``refused``: a method the view does not take: 405, or refused earlier (login/403/404).
+
+Each request runs in a savepoint that is rolled back, so one role's POST (a removal, a
+submission) never changes what the next role sees. The development mailbox is checked
+with DEV_MAILBOX off, as in production (tests/security/test_headers.py checks that
+production turns it off).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+FORGED = "forged-token-0123456789abcdefghijklmnopqrstuv"
+
+# --- who --------------------------------------------------------------------------------
+
+ANONYMOUS = {"anonymous", "signer"}
+COORDINATOR = {"coordinator"}
+OWN = {"viewer", "editor", "lead", "coordinator"}  # the right partner's people
+WRITERS = {"editor", "lead"}
+MEMBERS = OWN | {"other_viewer", "other_editor", "other_lead"}
+SIGNED_IN = MEMBERS | {"no_partner"}
+EVERYONE = set(ROLES)
+
+
+def expect(ok: set[str], *, anonymous: str = "login", others: str = "403", **special) -> dict:
+    """Outcome per role: ``ok`` for the roles in ``ok``, ``anonymous`` for visitors with no
+    session, ``others`` for the rest; ``special`` overrides single roles."""
+    out = {}
+    for role in ROLES:
+        if role in special:
+            out[role] = special[role]
+        elif role in ok:
+            out[role] = "ok"
+        elif role in ANONYMOUS:
+            out[role] = anonymous
+        else:
+            out[role] = others
+    return out
+
+
+def everyone(outcome: str) -> dict:
+    return dict.fromkeys(ROLES, outcome)
+
+
+REFUSED = everyone("refused")
+
+
+@dataclass(frozen=True)
+class Row:
+    """get/post: the outcome per role; ``None``: the view does not take that method."""
+
+    get: dict | None
+    post: dict | None = None
+    kwargs: Callable[[World, str], dict] = lambda w, role: {}
+
+
+def pk(attr: str) -> Callable[[World, str], dict]:
+    return lambda w, role: {"pk": _get(w, attr).pk}
+
+
+def _get(w: World, dotted: str):
+    value = w
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def block_kwargs(w: World, role: str) -> dict:
+    return {"version_pk": w.block.version_id, "pk": w.block.pk}
+
+
+def signing_kwargs(w: World, role: str) -> dict:
+    # The link is the credential: only the browser holding it gets in; anyone else (even a
+    # coordinator, even the signer's own colleagues) guessing an address gets a 404.
+    return {"token": w.signing_token if role == "signer" else FORGED}
+
+
+def coordinator_only(*, get=True, post=True) -> Row:
+    page = expect(COORDINATOR)
+    return Row(get=page if get else None, post=page if post else None)
+
+
+# --- THE table ----------------------------------------------------------------------------
+
+TABLE: dict[str, Row] = {
+    # home and dashboard
+    "home": Row(get=expect(SIGNED_IN)),
+    "dashboard:index": coordinator_only(post=False),
+    "dashboard:export_csv": coordinator_only(post=False),
+    "dashboard:export_xlsx": coordinator_only(post=False),
+    "dashboard:remind": Row(get=None, post=expect(COORDINATOR), kwargs=pk("block")),
+    # signing in
+    "accounts:login": Row(get=everyone("ok"), post=everyone("ok")),
+    # Signing out ends on the sign-in page, for everyone.
+    "accounts:logout": Row(get=None, post=everyone("login")),
+    "accounts:link_request": Row(get=everyone("ok"), post=everyone("ok")),
+    "accounts:link_renew": Row(get=None, post=everyone("ok")),
+    # A sign-in link signs in whoever holds it (that is what it is for); GET changes nothing else.
+    "accounts:link": Row(get=everyone("ok"), kwargs=lambda w, role: {"token": w.signin_token}),
+    "accounts:reminder_settings": Row(get=expect(SIGNED_IN), post=expect(SIGNED_IN)),
+    # the development mailbox does not exist when DEV_MAILBOX is off (production)
+    "dev:mailbox": Row(get=everyone("404")),
+    "dev:mailbox_detail": Row(get=everyone("404"), kwargs=pk("message")),
+    "dev:mailbox_html": Row(get=everyone("404"), kwargs=pk("message")),
+    # partners, people, workgroups
+    "partnership:partner_list": Row(get=expect(MEMBERS)),
+    "partnership:partner_create": coordinator_only(),
+    "partnership:partner_detail": Row(get=expect(MEMBERS), kwargs=pk("partner")),
+    "partnership:partner_edit": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("partner")
+    ),
+    "partnership:partner_status": Row(get=None, post=expect(COORDINATOR), kwargs=pk("partner")),
+    "partnership:partner_person_add": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("partner")
+    ),
+    "partnership:membership_role": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.partner.pk, "membership_pk": w.membership.pk},
+    ),
+    "partnership:membership_remove": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.partner.pk, "membership_pk": w.membership.pk},
+    ),
+    "partnership:person_list": coordinator_only(post=False),
+    "partnership:person_create": coordinator_only(),
+    "partnership:person_detail": Row(
+        get=expect(COORDINATOR),
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.people["lead"].pk},
+    ),
+    **{
+        f"partnership:person_{action}": Row(
+            get=None,
+            post=expect(COORDINATOR),
+            kwargs=lambda w, role: {"pk": w.people["lead"].pk},
+        )
+        for action in ("deactivate", "reactivate", "invite")
+    },
+    "partnership:workgroup_list": Row(get=expect(MEMBERS)),
+    "partnership:workgroup_create": coordinator_only(),
+    "partnership:workgroup_detail": Row(get=expect(MEMBERS), kwargs=pk("workgroup")),
+    "partnership:workgroup_edit": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("workgroup")
+    ),
+    "partnership:workgroup_member_add": Row(
+        get=None, post=expect(COORDINATOR), kwargs=pk("workgroup")
+    ),
+    "partnership:workgroup_member_remove": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.workgroup.pk, "user_pk": w.people["lead"].pk},
+    ),
+    "partnership:workgroup_partner_add": Row(
+        get=None, post=expect(COORDINATOR), kwargs=pk("workgroup")
+    ),
+    "partnership:workgroup_partner_remove": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.workgroup.pk, "partner_pk": w.partner.pk},
+    ),
+    # MOU versions and templates
+    "mou:version_list": Row(get=expect(MEMBERS)),
+    "mou:version_create": coordinator_only(),
+    "mou:version_detail": Row(get=expect(MEMBERS), kwargs=pk("version")),
+    "mou:version_edit": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("version")
+    ),
+    "mou:version_open": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("draft_version")
+    ),
+    "mou:version_reminders": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("version")
+    ),
+    "mou:template_list": Row(get=expect(COORDINATOR), kwargs=pk("version")),
+    "mou:template_edit": Row(
+        get=expect(COORDINATOR),
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.version.pk, "kind": w.partner.kind},
+    ),
+    # a block: its partner's people read it, its leads and editors write it, coordinators review
+    "mou:block": Row(get=expect(OWN), kwargs=block_kwargs),
+    "mou:block_save": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
+    "mou:block_autosave": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
+    "mou:block_submit": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
+    "mou:block_request_changes": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
+    "mou:block_accept": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
+    "mou:block_extension": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
+    "mou:block_history": Row(get=expect(OWN), kwargs=block_kwargs),
+    "mou:block_diff": Row(get=expect(OWN), kwargs=block_kwargs),
+    # the whole document and its draft PDF: the network reads along once a version is open
+    "mou:document": Row(get=expect(MEMBERS), kwargs=pk("version")),
+    "mou:document_pdf": Row(get=expect(MEMBERS), post=expect(MEMBERS), kwargs=pk("version")),
+    "mou:document_pdf_status": Row(
+        get=expect(MEMBERS),
+        kwargs=lambda w, role: {"pk": w.version.pk, "draft_pk": w.draft_pdf.pk},
+    ),
+    "mou:document_pdf_download": Row(
+        get=expect(MEMBERS),
+        kwargs=lambda w, role: {"pk": w.version.pk, "draft_pk": w.draft_pdf.pk},
+    ),
+    # signing: the coordinator runs the round; the signing link alone opens the signing page
+    "mou:version_freeze": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("version")
+    ),
+    "mou:signatures": Row(get=expect(COORDINATOR), kwargs=pk("frozen_version")),
+    "mou:signature_remind": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.frozen_version.pk, "signature_pk": w.signature.pk},
+    ),
+    # The executed PDF: coordinators and the people of the partners that signed it (the
+    # other partner was left out of that version).
+    "mou:executed_pdf": Row(get=expect(OWN), kwargs=pk("executed_version")),
+    "mou:sign": Row(
+        get=expect({"signer"}, anonymous="404", others="404"),
+        post=expect({"signer"}, anonymous="404", others="404"),
+        kwargs=signing_kwargs,
+    ),
+    "mou:sign_decline": Row(
+        get=None, post=expect({"signer"}, anonymous="404", others="404"), kwargs=signing_kwargs
+    ),
+    "mou:sign_hand_over": Row(
+        get=None, post=expect({"signer"}, anonymous="404", others="404"), kwargs=signing_kwargs
+    ),
+    "mou:sign_done": Row(get=everyone("ok")),
+    # The public verify page.
+    "verify:page": Row(get=everyone("ok"), post=everyone("ok")),
+    # needs matrix: the grid is the network's; a row page is its partner's (and coordinators')
+    "needs_matrix:grid": Row(get=expect(MEMBERS)),
+    "needs_matrix:summary": Row(get=expect(MEMBERS)),
+    "needs_matrix:row_edit": Row(
+        get=expect(OWN),
+        post=expect(WRITERS | COORDINATOR),
+        kwargs=lambda w, role: {"partner_pk": w.partner.pk},
+    ),
+    "needs_matrix:category_list": coordinator_only(post=False),
+    "needs_matrix:category_create": coordinator_only(),
+    "needs_matrix:category_edit": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("category")
+    ),
+    "needs_matrix:category_retire": Row(get=None, post=expect(COORDINATOR), kwargs=pk("category")),
+    "needs_matrix:category_restore": Row(get=None, post=expect(COORDINATOR), kwargs=pk("category")),
+    "needs_matrix:group_create": coordinator_only(),
+    "needs_matrix:group_edit": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("group")
+    ),
+    # exports carry every partner's notes: coordinators only
+    "needs_matrix:export_csv": coordinator_only(post=False),
+    "needs_matrix:export_xlsx": coordinator_only(post=False),
+    "needs_matrix:import": coordinator_only(),
+    # meetings
+    "meetings:list": Row(get=expect(MEMBERS)),
+    "meetings:create": coordinator_only(),
+    "meetings:search": Row(get=expect(MEMBERS)),
+    "meetings:my_items": Row(get=expect(SIGNED_IN)),
+    "meetings:calendar": Row(get=expect(MEMBERS), post=expect(MEMBERS)),
+    # The secret calendar address is the credential: no session needed, nothing changes.
+    "meetings:calendar_feed": Row(
+        get=everyone("ok"), kwargs=lambda w, role: {"token": w.calendar_token}
+    ),
+    "meetings:detail": Row(get=expect(MEMBERS), kwargs=pk("meeting")),
+    "meetings:edit": Row(get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:publish": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:send_notes": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:ics": Row(get=expect(MEMBERS), kwargs=pk("meeting")),
+    "meetings:attendance": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("meeting")
+    ),
+    "meetings:attendance_add": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:attendance_invite_partner": Row(
+        get=None, post=expect(COORDINATOR), kwargs=pk("meeting")
+    ),
+    "meetings:attendance_remove": Row(
+        get=None,
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": w.meeting.pk, "attendance_pk": w.attendance.pk},
+    ),
+    "meetings:attachment_upload": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:attachment_download": Row(get=expect(MEMBERS), kwargs=pk("attachment")),
+    "meetings:attachment_delete": Row(get=None, post=expect(COORDINATOR), kwargs=pk("attachment")),
+    "meetings:item_create": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("meeting")
+    ),
+    "meetings:item_create_standalone": coordinator_only(),
+    "meetings:item_detail": Row(get=expect(MEMBERS), kwargs=pk("item")),
+    "meetings:item_edit": Row(get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("item")),
+    # A partner's item is ticked by that partner's leads and editors (and coordinators).
+    "meetings:item_complete": Row(get=None, post=expect(WRITERS | COORDINATOR), kwargs=pk("item")),
+    "meetings:item_reopen": Row(get=None, post=expect(WRITERS | COORDINATOR), kwargs=pk("item")),
+    # The Django admin is for staff accounts only (none of these roles is staff).
+    "admin:index": Row(get=everyone("login")),
+}
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+
+def url_names() -> list[tuple[str, str]]:
+    """(name, route) of every URL pattern, through every include; of the admin only its
+    index (its internals are Django's and need a staff account)."""
+    found = []
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if route.startswith("admin/") and name != "admin:index":
+                    continue
+                found.append((name, route))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+LOGIN_PATHS = (urlsplit(resolve_url(settings.LOGIN_URL)).path, "/admin/login/")
+
+
+def outcome(response, method: str) -> str:
+    status = response.status_code
+    if status >= 500:
+        return str(status)
+    if 300 <= status < 400:
+        path = urlsplit(response["Location"]).path
+        return "login" if path in LOGIN_PATHS else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    if method == "post" and status in (400, 409):
+        return "ok"
+    return str(status)
+
+
+def matches(expected: str, got: str) -> bool:
+    if expected == "refused":
+        return got in {"405", "login", "403", "404"}
+    return expected == got
+
+
+def request_as(world: World, role: str, method: str, path: str, signer_path: str) -> str:
+    client = Client()
+    user = world.people[role]
+    if user is not None:
+        client.force_login(user)
+    if role == "signer":
+        # A browser that has opened its signing link, and nothing else.
+        assert client.get(signer_path).status_code == 200
+    cache.clear()  # rate limits would otherwise count across roles
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(path)
+            transaction.set_rollback(True)
+    except Exception as error:  # the test client re-raises what the view raised
+        return f"500 ({type(error).__name__}: {error})"
+    return outcome(response, method)
+
+
+ALL_URLS = url_names()
+
+
+def test_every_row_names_an_existing_url():
+    stale = sorted(set(TABLE) - {name for name, _ in ALL_URLS})
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(("name", "route"), ALL_URLS, ids=[name for name, _ in ALL_URLS])
+def test_permission_matrix(world, settings, name, route):
+    settings.DEV_MAILBOX = False
+    assert name, f"the URL pattern {route!r} has no name: name it, then add a row for it"
+    row = TABLE.get(name)
+    assert row is not None, (
+        f"add a row for {name!r} ({route}) to TABLE in tests/security/test_permission_matrix.py"
+    )
+    signer_path = reverse("mou:sign", kwargs={"token": world.signing_token})
+    problems = []
+    for method, expected in (("get", row.get or REFUSED), ("post", row.post or REFUSED)):
+        for role in ROLES:
+            path = reverse(name, kwargs=row.kwargs(world, role))
+            got = request_as(world, role, method, path, signer_path)
+            if not matches(expected[role], got):
+                problems.append(
+                    f"{method.upper()} {path} as {role}: expected {expected[role]}, got {got}"
+                )
+    assert not problems, "\n".join(problems)
