@@ -22,9 +22,7 @@ class FreezeForm(forms.Form):
         label="Countersigner (a coordinator)",
         empty_label="Someone else (type their name below)",
     )
-    countersigner_name = forms.CharField(
-        label="Or their name", max_length=NAME_MAX, required=False
-    )
+    countersigner_name = forms.CharField(label="Or their name", max_length=NAME_MAX, required=False)
     countersigner_title = forms.CharField(label="Their title", max_length=NAME_MAX, required=False)
     countersigner_email = forms.EmailField(label="Their e-mail", required=False)
     leave_out = forms.MultipleChoiceField(
@@ -45,7 +43,9 @@ class FreezeForm(forms.Form):
         self.fields["signing_deadline"].help_text = _zone_help(
             "Signing links expire then; reminders go out before it."
         )
-        self.fields["countersigner_user"].help_text = (
+        self.fields[
+            "countersigner_user"
+        ].help_text = (
             f"Signs last, for {settings.BACKBONE_ORGANIZATION}, once every partner has signed."
         )
 
@@ -107,9 +107,7 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="handover", **kwargs)
-        self.fields["email"].help_text = (
-            "They receive their own signing link; yours stops working."
-        )
+        self.fields["email"].help_text = "They receive their own signing link; yours stops working."
 
 
 class VerifyForm(forms.Form):

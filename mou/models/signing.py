@@ -172,9 +172,7 @@ def executed_pdf_path(instance: "ExecutedPdf", filename: str) -> str:
 class ExecutedPdf(ImmutableModel):
     """The executed MOU: rendered once by a task, stored with its SHA-256, never changed."""
 
-    frozen = models.OneToOneField(
-        FrozenMou, on_delete=models.PROTECT, related_name="executed_pdf"
-    )
+    frozen = models.OneToOneField(FrozenMou, on_delete=models.PROTECT, related_name="executed_pdf")
     file = models.FileField(upload_to=executed_pdf_path)
     sha256 = models.CharField("SHA-256 of the file", max_length=64, unique=True)
     size = models.PositiveIntegerField()

@@ -112,9 +112,7 @@ def signing_progress(*, requests: list[SignatureRequest]) -> SigningProgress:
         partners=len(partners),
         partners_signed=sum(r.status == r.Status.SIGNED for r in partners),
         declined=sum(r.status == r.Status.DECLINED for r in live),
-        countersigned=any(
-            r.is_countersignature and r.status == r.Status.SIGNED for r in live
-        ),
+        countersigned=any(r.is_countersignature and r.status == r.Status.SIGNED for r in live),
     )
 
 
@@ -137,7 +135,11 @@ def signature_audit(*, frozen: FrozenMou) -> list[AuditRow]:
     version_type = ContentType.objects.get_for_model(MouVersion)
     events = (
         Event.objects.filter(
-            Q(subject_type=signature_type, subject_id__in=list(requests), action__in=SIGNATURE_ACTIONS)
+            Q(
+                subject_type=signature_type,
+                subject_id__in=list(requests),
+                action__in=SIGNATURE_ACTIONS,
+            )
             | Q(subject_type=version_type, subject_id=frozen.version_id, action__in=VERSION_ACTIONS)
         )
         .select_related("actor")
@@ -145,7 +147,9 @@ def signature_audit(*, frozen: FrozenMou) -> list[AuditRow]:
     )
     rows = []
     for event in events:
-        request = requests.get(event.subject_id) if event.subject_type_id == signature_type.pk else None
+        request = (
+            requests.get(event.subject_id) if event.subject_type_id == signature_type.pk else None
+        )
         if request is not None:
             who, organization = request.signer_name, request.organization
         else:

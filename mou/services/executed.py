@@ -45,9 +45,7 @@ def executed_pdf_enqueue(*, frozen: FrozenMou) -> None:
 
 def signed_requests(*, frozen: FrozenMou) -> list[SignatureRequest]:
     return [
-        r
-        for r in signature_requests(frozen=frozen)
-        if r.status == SignatureRequest.Status.SIGNED
+        r for r in signature_requests(frozen=frozen) if r.status == SignatureRequest.Status.SIGNED
     ]
 
 
@@ -64,8 +62,7 @@ def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
         "signatures": signatures,
         "audit": signature_audit(frozen=frozen),
         "executed_at": executed_at,
-        "css": render_to_string("mou/pdf/document.css")
-        + render_to_string("mou/pdf/executed.css"),
+        "css": render_to_string("mou/pdf/document.css") + render_to_string("mou/pdf/executed.css"),
         "logo_uri": static_file_uri("img/favicon.svg"),
         "site_url": settings.SITE_URL,
     }
@@ -176,9 +173,7 @@ def executed_pdfs_pending() -> int:
 
     waiting = FrozenMou.objects.filter(
         version__status=MouVersion.Status.FROZEN, executed_pdf__isnull=True
-    ).exclude(
-        signature_requests__status=SignatureRequest.Status.PENDING
-    )
+    ).exclude(signature_requests__status=SignatureRequest.Status.PENDING)
     handed = 0
     for frozen in waiting.defer("canonical"):
         requests = signature_requests(frozen=frozen)

@@ -118,9 +118,7 @@ def frozen_content(
         "signing_deadline": signing_deadline.isoformat(),
         "backbone": {
             "organization": settings.BACKBONE_ORGANIZATION,
-            "countersigner": _person(
-                countersigner.name, countersigner.title, countersigner.email
-            ),
+            "countersigner": _person(countersigner.name, countersigner.title, countersigner.email),
         },
         "partners": [_block_content(block) for block in included],
         "left_out": [

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mou import services
-from mou.models import DraftPdf, MouVersion
-from tests.mou.conftest import COMPLETE, submitted
+from mou.models import DraftPdf, ExecutedPdf, MouVersion, SignatureRequest
+from tests.mou.conftest import COMPLETE, accepted, submitted, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,33 @@ CASES = [
         MEMBERS,
         setup="draft_pdf",
     ),
+    # Signing (issue 8). "frozen": the lead's block is accepted and the version frozen with
+    # the other partner left out; "executed": everyone has signed and the PDF is stored.
+    Case("freeze confirmation", "/mou/{version}/freeze/", COORDINATOR, setup="accepted"),
+    Case(
+        "freeze",
+        "/mou/{version}/freeze/",
+        COORDINATOR,
+        "post",
+        {
+            "signing_deadline": "SIGNING",
+            "countersigner_user": "COORDINATOR",
+            "leave_out": "OTHER_PARTNER",
+        },
+        setup="accepted",
+        ok=302,
+    ),
+    Case("signatures", "/mou/{version}/signatures/", COORDINATOR, setup="frozen"),
+    Case(
+        "remind a signer now",
+        "/mou/{version}/signatures/{signature}/remind/",
+        COORDINATOR,
+        "post",
+        setup="frozen",
+        ok=302,
+    ),
+    Case("frozen version detail", "/mou/{version}/", MEMBERS, setup="frozen"),
+    Case("executed PDF", "/mou/{version}/executed.pdf", OWN, setup="executed"),
 ]
 
 
@@ -158,7 +185,7 @@ def people(request, coordinator, nobody, other_lead, viewer, editor, lead):
 
 
 @pytest.fixture
-def world(version, block, coordinator, lead, deadline):
+def world(version, block, coordinator, lead, deadline, other_partner):
     draft = services.version_create(
         user=coordinator, title="Drafting", shared_text="", deadline=deadline
     )
@@ -169,13 +196,42 @@ def world(version, block, coordinator, lead, deadline):
         "block_obj": block,
         "lead": lead,
         "deadline": deadline,
+        "coordinator": coordinator.pk,
+        "other_partner": other_partner.pk,
     }
+
+
+def _freeze(world: dict, coordinator):
+    accepted(world["block_obj"], world["lead"], coordinator)
+    return services.version_freeze(
+        version=MouVersion.objects.get(pk=world["version"]),
+        user=coordinator,
+        signing_deadline=timezone.now() + timedelta(days=20),
+        countersigner=services.Countersigner(
+            name=coordinator.full_name, title="Director", email=coordinator.email
+        ),
+        leave_out=[world["other_partner"]],
+    )
+
+
+def _execute(frozen) -> None:
+    for signature in SignatureRequest.objects.filter(frozen=frozen).order_by("-role"):
+        services.signature_sign(signature=signature, name="A Signer", title="Head", consent=True)
+    services.executed_pdf_render(frozen_id=frozen.pk)  # the task, which runs after a commit
 
 
 def _prepare(case: Case, world: dict, coordinator) -> dict:
     ids = {k: world[k] for k in ("version", "block", "draft")}
     if case.setup == "submitted":
         submitted(world["block_obj"], world["lead"])
+    if case.setup == "accepted":
+        accepted(world["block_obj"], world["lead"], coordinator)
+    if case.setup in ("frozen", "executed"):
+        frozen = _freeze(world, coordinator)
+        ids["signature"] = SignatureRequest.objects.get(frozen=frozen, role="partner").pk
+        if case.setup == "executed":
+            _execute(frozen)
+            assert ExecutedPdf.objects.filter(frozen=frozen).exists()
     if case.setup == "draft_pdf":
         version = MouVersion.objects.get(pk=world["version"])
         draft = DraftPdf.objects.create(version=version, requested_by=coordinator)
@@ -195,6 +251,12 @@ def _data(case: Case, world: dict) -> dict:
             data[key] = _deadline_field()
         if value == "EXTENSION":
             data[key] = (world["deadline"] + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+        if value == "SIGNING":
+            data[key] = (timezone.now() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+        if value == "COORDINATOR":
+            data[key] = str(world["coordinator"])
+        if value == "OTHER_PARTNER":
+            data[key] = str(world["other_partner"])
     return data
 
 
@@ -236,3 +298,72 @@ def test_a_block_under_another_version_id_is_not_found(
 ):
     other = services.version_create(user=coordinator, title="x", shared_text="", deadline=deadline)
     assert client_for(lead).get(f"/mou/{other.pk}/blocks/{block.pk}/").status_code == 404
+
+
+# --- the signing link is the credential ------------------------------------------------------
+# Every person (anonymous or signed in as anyone, coordinators included) gets the same answer:
+# 404 without the right token, the page with it. A token opens its own request and nothing
+# else: the pages that need a sign-in still send its holder to sign in.
+
+SIGNING_CASES = [
+    Case("signing page", "/mou/sign/{token}/", set()),
+    Case(
+        "sign",
+        "/mou/sign/{token}/",
+        set(),
+        "post",
+        {"sign-name": "Christy Perry", "sign-title": "Superintendent", "sign-consent": "on"},
+        ok=302,
+    ),
+    Case("decline", "/mou/sign/{token}/decline/", set(), "post", {"decline-reason": "No."}, ok=302),
+    Case(
+        "hand over",
+        "/mou/sign/{token}/hand-over/",
+        set(),
+        "post",
+        {"handover-name": "Deputy", "handover-email": "deputy@example.org"},
+        ok=302,
+    ),
+]
+UNKNOWN_TOKEN = "x" * 43
+
+
+@pytest.mark.parametrize("who", [*PEOPLE, "signing token"])
+@pytest.mark.parametrize("case", SIGNING_CASES, ids=[c.name for c in SIGNING_CASES])
+def test_signing_urls_answer_to_the_token_alone(case, who, people, world, coordinator, client_for):
+    frozen = _freeze(world, coordinator)
+    token = token_for(SignatureRequest.objects.get(frozen=frozen, role="partner"))
+    client = client_for(None if who == "signing token" else people[who])
+    wrong = getattr(client, case.method)(case.url.format(token=UNKNOWN_TOKEN), case.data)
+    assert wrong.status_code == 404
+    right = getattr(client, case.method)(case.url.format(token=token), case.data)
+    assert right.status_code == case.ok, right.content[:2000]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.setup in ("accepted", "frozen", "executed")],
+    ids=lambda c: c.name,
+)
+def test_a_signing_token_holder_gets_no_further_than_the_signing_page(
+    case, world, coordinator, client_for
+):
+    frozen = _freeze(world, coordinator) if case.setup != "accepted" else None
+    ids = {k: world[k] for k in ("version", "block", "draft")}
+    if frozen is not None:
+        signature = SignatureRequest.objects.get(frozen=frozen, role="partner")
+        ids["signature"] = signature.pk
+        token = token_for(signature)
+    else:
+        accepted(world["block_obj"], world["lead"], coordinator)
+        token = UNKNOWN_TOKEN
+    client = client_for(None)
+    client.get(f"/mou/sign/{token}/")  # the holder has opened their signing page
+    response = getattr(client, case.method)(case.url.format(**ids), _data(case, world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_verify_is_public(client_for, people):
+    for who in [*PEOPLE]:
+        assert client_for(people[who]).get("/verify/").status_code == 200
