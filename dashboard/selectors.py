@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.services.reminders import last_reminders
 from dashboard.chart import ChartPoint, submissions_chart_svg
 from dashboard.filters import PENDING, BlockFilter, overdue_q
 from meetings.models import ActionItem
-from mou.models import MouVersion, RoleBlock
+from mou.models import FrozenMou, MouVersion, RoleBlock, SignatureRequest
 from mou.rules import network_zone
 from needs_matrix.models import Category, MatrixEntry, Stance
 from partnership.models import Membership, Partner
@@ -434,6 +434,28 @@ def countdown(*, deadline: datetime, now: datetime) -> tuple[str, bool]:
     return f"overdue by {late.days} day{'s' if late.days != 1 else ''}", True
 
 
+def _signature_annotations() -> dict:
+    """The partner's signature request of a frozen or executed version, as subqueries of
+    the block query (no extra query): its status, who, when, and the signing deadline."""
+    live = SignatureRequest.objects.filter(
+        frozen__version_id=OuterRef("version_id"),
+        partner_id=OuterRef("partner_id"),
+        role=SignatureRequest.Role.PARTNER,
+        status__in=SignatureRequest.LIVE,
+    ).order_by("-created_at", "-pk")
+    return {
+        "signature_status": Subquery(live.values("status")[:1]),
+        "signature_signer": Subquery(live.values("signer_name")[:1]),
+        "signature_signed_name": Subquery(live.values("signed_name")[:1]),
+        "signature_at": Subquery(live.values("decided_at")[:1]),
+        "signing_deadline": Subquery(
+            FrozenMou.objects.filter(version_id=OuterRef("version_id")).values("signing_deadline")[
+                :1
+            ]
+        ),
+    }
+
+
 def partner_home(*, user, now: datetime) -> PartnerHome:
     """For each active partner the person belongs to: the block of the current version (the
     newest open, frozen or executed one), its countdown, and how much of the needs matrix
@@ -452,6 +474,7 @@ def partner_home(*, user, now: datetime) -> PartnerHome:
             partner_id__in=partner_ids, version__status__in=VISIBLE_VERSION_STATUSES
         )
         .select_related("version", "last_edited_by")
+        .annotate(**_signature_annotations())
         .order_by("partner_id", "-version__number")
     ):
         blocks.setdefault(block.partner_id, block)
