@@ -1,11 +1,13 @@
-"""The MOU part of the demo: an open version with blocks in every state.
+"""The MOU part of the demo: last year's executed version, and an open version, following
+it, with blocks in every state.
 
 Built with the real services (opening e-mails the leads through the outbox, drafts are
-saved, submitted and reviewed as people would), after the partnership part of the demo.
-Idempotent: once the version exists, loading again changes nothing.
+saved, submitted and reviewed as people would; the earlier version is frozen, signed by
+every signing leader and countersigned, and its PDF rendered by the render service), after
+the partnership part of the demo. Idempotent: what exists is left alone.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils import timezone
 from core.models import User
 from mou import services
 from mou.defaults import default_templates_ensure
-from mou.models import MouVersion, RoleBlock
+from mou.models import MouVersion, RoleBlock, SignatureRequest
 from mou.rules import network_zone
 from partnership.models import Membership, Partner
 
@@ -143,6 +145,46 @@ BLOCKS = {
 }
 
 
+EXECUTED_TITLE = "Mid-Valley STEM Partnership MOU 2025–26"
+
+# Last year's blocks, accepted, signed and executed.
+EXECUTED_BLOCKS = {
+    "Woodburn School District": {
+        "role_in_partnership": (
+            "Woodburn pilots project-based math with CTE teachers at Woodburn Wellness, "
+            "Business and Sports School."
+        ),
+        "commitments": "A teacher team of three and two release days per teacher.",
+        "asks_of_network": "A mentor for the teacher team.",
+        "contact_name": "Luis Ramirez",
+        "contact_email": "luis.ramirez@woodburn.example.org",
+        "signing_leader_name": "Dr. Elena Ortiz",
+        "signing_leader_title": "Superintendent",
+        "signing_leader_email": "superintendent@woodburn.example.org",
+    },
+    "Greater Albany Public Schools": {
+        "role_in_partnership": "Greater Albany aligns technical math with the Common Core.",
+        "commitments": "A math coordinator at 0.2 FTE.",
+        "asks_of_network": "Review of the aligned units by college faculty.",
+        "contact_name": "David Nguyen",
+        "contact_email": "david.nguyen@albany.example.org",
+        "signing_leader_name": "Melissa Goff",
+        "signing_leader_title": "Superintendent",
+        "signing_leader_email": "superintendent@albany.example.org",
+    },
+    "Chemeketa Community College": {
+        "role_in_partnership": "Chemeketa opens its labs for teacher STEM experiences.",
+        "commitments": "Faculty time for one summer institute.",
+        "asks_of_network": "A contact at each partner district for dual-credit planning.",
+        "contact_name": "Program Director",
+        "contact_email": "stem@chemeketa.example.org",
+        "signing_leader_name": "Jessica Howard",
+        "signing_leader_title": "President",
+        "signing_leader_email": "president@chemeketa.example.org",
+    },
+}
+
+
 def demo_deadline(today: date | None = None) -> datetime:
     """October 15, 23:59 in the network's time zone: this year's if still ahead, else next."""
     zone = network_zone()
@@ -185,19 +227,84 @@ def _play(block: RoleBlock, spec: dict, coordinator: User | None) -> None:
         services.block_request_changes(block=block, user=coordinator, comment=spec["comment"])
 
 
-def load_demo_mou(network=None) -> MouVersion:
-    """Create the demo MOU version (once). ``network`` is the partnership demo's
-    ``DemoNetwork`` when called from ``load_demo``; without it the first coordinator acts."""
-    existing = MouVersion.objects.filter(title=TITLE).first()
-    if existing is not None:
+def _accept(block: RoleBlock, data: dict, coordinator: User) -> bool:
+    writer = _writer(block.partner)
+    if writer is None:
+        return False
+    block = services.block_save_draft(
+        block=block, user=writer, data=data, expected_revision=block.revision
+    )
+    block = services.block_submit(block=block, user=writer)
+    services.block_accept(block=block, user=coordinator, comment="Thank you.")
+    return True
+
+
+def load_demo_executed(coordinator: User | None) -> MouVersion | None:
+    """Last year's version, frozen, signed by everyone and executed (once)."""
+    existing = MouVersion.objects.filter(title=EXECUTED_TITLE).first()
+    if existing is not None or coordinator is None:
         return existing
+    from needs_matrix.demo import load_demo_matrix
+
+    load_demo_matrix()  # so the frozen appendix shows the network's needs
+    now = timezone.now()
+    version = services.version_create(
+        user=coordinator,
+        title=EXECUTED_TITLE,
+        shared_text=SHARED_TEXT.replace("2026–27", "2025–26"),
+        deadline=now + timedelta(hours=1),
+    )
+    services.version_open(version=version, user=coordinator)
+    included = set()
+    for block in RoleBlock.objects.filter(version=version).select_related("version", "partner"):
+        data = EXECUTED_BLOCKS.get(block.partner.name)
+        if data is not None and _accept(block, data, coordinator):
+            included.add(block.partner_id)
+    if not included:
+        return version
+    left_out = RoleBlock.objects.filter(version=version).exclude(partner_id__in=included)
+    frozen = services.version_freeze(
+        version=version,
+        user=coordinator,
+        signing_deadline=now + timedelta(days=14),
+        countersigner=services.Countersigner(
+            name=coordinator.full_name,
+            title=coordinator.title or "Executive Director",
+            email=coordinator.email,
+        ),
+        leave_out=list(left_out.values_list("partner_id", flat=True)),
+    )
+    requests = SignatureRequest.objects.filter(frozen=frozen).order_by("-role", "organization")
+    for signature in requests:
+        services.signature_sign(
+            signature=signature,
+            name=signature.signer_name,
+            title=signature.signer_title or "Executive Director",
+            consent=True,
+        )
+    services.executed_pdf_render(frozen_id=frozen.pk)
+    version.refresh_from_db()
+    return version
+
+
+def load_demo_mou(network=None) -> MouVersion:
+    """Create the demo MOU versions (once). ``network`` is the partnership demo's
+    ``DemoNetwork`` when called from ``load_demo``; without it the first coordinator acts."""
     coordinator = getattr(network, "coordinator", None) or (
         User.objects.filter(is_coordinator=True, is_active=True).order_by("pk").first()
     )
+    existing = MouVersion.objects.filter(title=TITLE).first()
+    if existing is not None:
+        return existing
     with transaction.atomic():
         default_templates_ensure()
+        executed = load_demo_executed(coordinator)
         version = services.version_create(
-            user=coordinator, title=TITLE, shared_text=SHARED_TEXT, deadline=demo_deadline()
+            user=coordinator,
+            title=TITLE,
+            shared_text=SHARED_TEXT,
+            deadline=demo_deadline(),
+            previous=executed,
         )
         services.version_open(version=version, user=coordinator)
         blocks = RoleBlock.objects.filter(version=version).select_related("version", "partner")

@@ -1,13 +1,14 @@
 """The MOU part of the demo: an open version, blocks in every state, loaded once."""
 
+import hashlib
 from datetime import datetime
 
 import pytest
 import time_machine
 
 from core.models import OutboxMessage
-from mou.demo import BLOCKS, TITLE, demo_deadline, load_demo_mou
-from mou.models import MouVersion, RoleBlock, RoleTemplate
+from mou.demo import BLOCKS, EXECUTED_BLOCKS, EXECUTED_TITLE, TITLE, demo_deadline, load_demo_mou
+from mou.models import ExecutedPdf, MouVersion, RoleBlock, RoleTemplate, SignatureRequest
 from mou.rules import network_zone
 from tests import factories
 
@@ -40,7 +41,26 @@ def test_the_demo_version_is_open_with_blocks_in_every_state_and_loads_once(demo
     messages = OutboxMessage.objects.count()
     again = load_demo_mou()
     assert again == version
-    assert MouVersion.objects.count() == 1 and OutboxMessage.objects.count() == messages
+    assert MouVersion.objects.count() == 2 and OutboxMessage.objects.count() == messages
+    assert ExecutedPdf.objects.count() == 1 and SignatureRequest.objects.count() == 4
+
+
+def test_the_demo_has_last_years_version_executed_with_its_pdf(demo_partners):
+    version = load_demo_mou()
+    executed = MouVersion.objects.get(title=EXECUTED_TITLE)
+    assert version.previous == executed and executed.number < version.number
+    assert executed.status == MouVersion.Status.EXECUTED
+    frozen = executed.frozen
+    assert sorted(p["name"] for p in frozen.content["partners"]) == sorted(EXECUTED_BLOCKS)
+    assert {p["name"] for p in frozen.content["left_out"]} >= {"Salem-Keizer School District"}
+    assert set(SignatureRequest.objects.filter(frozen=frozen).values_list("status", flat=True)) == {
+        "signed"
+    }
+    record = ExecutedPdf.objects.get(frozen=frozen)
+    assert record.sha256 == hashlib.sha256(record.file.read()).hexdigest()
+    # This year's blocks start from last year's text (carried over).
+    woodburn = RoleBlock.objects.get(version=version, partner__name="Woodburn School District")
+    assert woodburn.carried_over_from.version == executed
 
 
 @pytest.mark.parametrize(
