@@ -25,8 +25,13 @@ def pytest_collection_modifyitems(config, items):
     # away from the tests that run after it. Serialized rollback puts them back.
     for item in items:
         names = getattr(item, "fixturenames", ())
-        if "live_server" in names or "transactional_db" in names or "real_services" in names:
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        marker = item.get_closest_marker("django_db")
+        marked = marker is not None and bool(
+            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+        )
+        if marked or {"live_server", "transactional_db", "real_services"} & set(names):
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
