@@ -146,8 +146,10 @@ def executed_pdf(request, pk: int):
 
 
 def _private(response):
+    # The token is in the address: no caches, no search engines, and no Referer to other
+    # sites ("no-referrer" would make browsers send "Origin: null" and fail the CSRF check).
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -169,7 +169,7 @@ def test_the_signing_page_shows_the_whole_frozen_mou_and_the_signers_part(frozen
     ):
         assert text in body
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "mou/pdf/_agreement.html" in [t.name for t in response.templates]
 
 
