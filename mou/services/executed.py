@@ -65,6 +65,7 @@ def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
         "css": render_to_string("mou/pdf/document.css") + render_to_string("mou/pdf/executed.css"),
         "logo_uri": static_file_uri("img/favicon.svg"),
         "site_url": settings.SITE_URL,
+        "time_zone": settings.TIME_ZONE,
     }
     html = render_to_string("mou/pdf/executed.html", context)
     return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()

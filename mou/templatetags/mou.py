@@ -41,3 +41,15 @@ def block_field(block, name: str) -> str:
     if name not in RoleBlock.CONTENT_FIELDS:
         return ""
     return getattr(block, name)
+
+
+@register.filter
+def audit_time(value) -> str:
+    """'2026-10-15 14:03:27 PDT': to the second, in the network's time zone."""
+    if not isinstance(value, datetime):
+        return ""
+    from django.utils import timezone
+
+    from mou.rules import network_zone
+
+    return timezone.localtime(value, network_zone()).strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -1,11 +1,14 @@
 """Freezing a version, the coordinator's view of its signing round, the signing page a
 signing link opens, and the executed PDF's download."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.services import reminders as engine
@@ -42,7 +45,14 @@ def version_freeze(request, pk: int):
     version = version_for(request, pk, "mou.version.manage")
     candidates = selectors.freeze_candidates(version=version)
     if request.method == "GET":
-        form = FreezeForm(not_accepted=candidates["not_accepted"])
+        # Three weeks to sign, closing at the end of a working day, is the usual round.
+        closes = timezone.localtime(timezone.now() + timedelta(days=21)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
+        form = FreezeForm(
+            not_accepted=candidates["not_accepted"],
+            initial={"countersigner_user": request.user, "signing_deadline": closes},
+        )
         return _freeze_page(request, version, form, candidates)
     form = FreezeForm(request.POST, not_accepted=candidates["not_accepted"])
     if not form.is_valid():
