@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -546,7 +547,7 @@ def signature_opened(*, signature: SignatureRequest, request=None) -> Event | No
     agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[:400]
     recent = Event.objects.filter(
         action="mou.signature_opened",
-        subject_type__model="signaturerequest",
+        subject_type=ContentType.objects.get_for_model(SignatureRequest),
         subject_id=signature.pk,
         ip_address=ip,
         user_agent=agent,

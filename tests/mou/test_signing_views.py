@@ -494,3 +494,39 @@ def test_the_calendar_feed_holds_the_block_deadline_then_the_signing_deadline(
 
 def test_links_are_stored_one_per_e_mail(frozen):
     assert SigningLink.objects.count() == 2
+
+
+def test_the_engine_sends_an_explicit_link_as_it_is_and_calls_a_link_maker_only_to_send(frozen):
+    from core.models import Reminder
+    from core.services import reminders as engine
+
+    signature = request_of(frozen, SALEM)
+    made = []
+
+    def maker():
+        made.append(1)
+        return "https://portal.example.org/mou/sign/made-for-this-e-mail/"
+
+    def due(link):
+        return engine.Due(
+            subject=signature,
+            stage="before-7",
+            stage_label="7 days before the deadline",
+            due_at=NOW,
+            recipients=[engine.Recipient(email=signature.signer_email, role="signer", link=link)],
+            template="mou_sign_reminder",
+            context={"signature": signature, "title": "MOU", "number": 1, "deadline": NOW},
+        )
+
+    assert engine._claim_and_send(source="mou.signature", dues=[due(maker)], now=NOW) == 1
+    assert engine._claim_and_send(source="mou.signature", dues=[due(maker)], now=NOW) == 0
+    assert made == [1]  # the second sweep claimed nothing, so no link was made
+    body = Reminder.objects.get().message.body_text
+    assert "https://portal.example.org/mou/sign/made-for-this-e-mail/" in body
+    plain = due("https://portal.example.org/plain/")
+    plain.stage = "before-2"
+    engine._claim_and_send(source="mou.signature", dues=[plain], now=NOW)
+    assert (
+        "https://portal.example.org/plain/"
+        in Reminder.objects.get(stage="before-2").message.body_text
+    )
