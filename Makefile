@@ -36,6 +36,10 @@ run: demo
 test: dev-venv browsers
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## make bench: benchmarks at network scale (10 to 5,000 partners); writes bench/results.md.
+bench: dev-venv
+	$(PY) -m bench $(BENCH_ARGS)
+
 browsers:
 	@bin/ensure-browser
 
