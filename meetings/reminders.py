@@ -55,8 +55,13 @@ def _candidate_ids(item: ActionItem) -> list[int]:
     return [m.user_id for m in rows]
 
 
-def _due(item: ActionItem, stage: engine.Stage, prefs: dict, now: datetime) -> engine.Due:
-    opted_in = {user_id for user_id, pref in prefs.items() if pref.editor_opt_in}
+def _opted_in(prefs: dict) -> set[int]:
+    return {user_id for user_id, pref in prefs.items() if pref.editor_opt_in}
+
+
+def _due(
+    item: ActionItem, stage: engine.Stage, prefs: dict, now: datetime, opted_in: set[int]
+) -> engine.Due:
     path = item.get_absolute_url()
     recipients = [
         engine.Recipient(
@@ -108,7 +113,8 @@ class ActionItemDeadlines(engine.ReminderSource):
         prefs = engine.preferences_for(
             user_id for item, _ in current for user_id in _candidate_ids(item)
         )
-        return [_due(item, stage, prefs, now) for item, stage in current]
+        opted_in = _opted_in(prefs)  # once, not once per item: a sweep has thousands
+        return [_due(item, stage, prefs, now, opted_in) for item, stage in current]
 
     def due_for(self, *, subject: ActionItem, now: datetime):
         if subject.status != ActionItem.Status.OPEN or subject.due_on is None:
@@ -122,6 +128,6 @@ class ActionItemDeadlines(engine.ReminderSource):
             key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
         )
         prefs = engine.preferences_for(_candidate_ids(subject))
-        due = _due(subject, stage, prefs, now)
+        due = _due(subject, stage, prefs, now, _opted_in(prefs))
         due.due_at = now
         return due
