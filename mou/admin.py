@@ -3,7 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from mou.models import BlockReview, DraftPdf, MouVersion, RoleBlock, RoleTemplate
+from mou.models import (
+    BlockReview,
+    DraftPdf,
+    ExecutedPdf,
+    FrozenMou,
+    MouVersion,
+    RoleBlock,
+    RoleTemplate,
+    SignatureRequest,
+)
 
 
 @admin.register(MouVersion)
@@ -49,3 +58,36 @@ class DraftPdfAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["version"]
     readonly_fields = [f.name for f in DraftPdf._meta.fields]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The signing records are written by the services only; the admin reads them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FrozenMou)
+class FrozenMouAdmin(ReadOnlyAdmin):
+    list_display = ["version", "frozen_at", "signing_deadline", "content_sha256"]
+    list_select_related = ["version"]
+
+
+@admin.register(SignatureRequest)
+class SignatureRequestAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "signer_name", "role", "status", "sent_at", "decided_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["frozen__version"]
+    search_fields = ["organization", "signer_name", "signer_email"]
+
+
+@admin.register(ExecutedPdf)
+class ExecutedPdfAdmin(ReadOnlyAdmin):
+    list_display = ["frozen", "executed_at", "sealed", "sha256"]
+    list_select_related = ["frozen__version"]

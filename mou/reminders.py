@@ -258,6 +258,15 @@ def _pending_signatures():
     ).select_related("frozen__version")
 
 
+def _declined_rounds(frozen_ids) -> set[int]:
+    """Rounds someone declined: they cannot be executed, so nobody is pressed to sign."""
+    return set(
+        SignatureRequest.objects.filter(
+            frozen_id__in=set(frozen_ids), status=SignatureRequest.Status.DECLINED
+        ).values_list("frozen_id", flat=True)
+    )
+
+
 def _waiting_rounds(frozen_ids) -> set[int]:
     """Rounds whose partners have not all signed: their countersignature waits."""
     return set(
@@ -273,7 +282,8 @@ def _waiting_rounds(frozen_ids) -> set[int]:
 class SignatureDeadlines(engine.ReminderSource):
     """Signers who have not signed yet, before the signing deadline (their links expire
     then, so there are no overdue reminders). A stage already past when the request was
-    e-mailed is skipped: that e-mail was the reminder."""
+    e-mailed is skipped: that e-mail was the reminder. A round someone declined is not
+    reminded (the coordinator makes a new version)."""
 
     name = "mou.signature"
 
@@ -282,11 +292,16 @@ class SignatureDeadlines(engine.ReminderSource):
         if not signatures:
             return []
         waiting = _waiting_rounds(s.frozen_id for s in signatures)
+        declined = _declined_rounds(s.frozen_id for s in signatures)
         specs = engine.schedules_for({s.frozen for s in signatures})
         dues = []
         for signature in signatures:
             frozen = signature.frozen
-            if now >= frozen.signing_deadline or not _signature_actionable(signature, waiting):
+            if (
+                now >= frozen.signing_deadline
+                or frozen.pk in declined
+                or not _signature_actionable(signature, waiting)
+            ):
                 continue
             spec = engine.schedule_spec(frozen, specs)
             stage = engine.stage_current(deadline=frozen.signing_deadline, spec=spec, now=now)

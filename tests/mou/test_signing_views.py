@@ -530,3 +530,27 @@ def test_the_engine_sends_an_explicit_link_as_it_is_and_calls_a_link_maker_only_
         "https://portal.example.org/plain/"
         in Reminder.objects.get(stage="before-2").message.body_text
     )
+
+
+def test_a_round_someone_declined_is_not_reminded(frozen, signing_deadline):
+    from core.services.reminders import reminders_sweep
+
+    services.signature_decline(signature=request_of(frozen, CHEMEKETA), reason="No.")
+    with time_machine.travel(signing_deadline - timedelta(days=6), tick=False):
+        assert reminders_sweep().by_source.get("mou.signature", 0) == 0
+
+
+def test_the_admin_reads_the_signing_records_and_changes_none(executed, client_for):
+    from tests import factories
+
+    admin = factories.UserFactory(is_staff=True, is_superuser=True, is_coordinator=True)
+    client = client_for(admin)
+    signature = SignatureRequest.objects.filter(frozen=executed.frozen).first()
+    for model, pk in (
+        ("frozenmou", executed.frozen_id),
+        ("signaturerequest", signature.pk),
+        ("executedpdf", executed.pk),
+    ):
+        assert client.get(f"/admin/mou/{model}/").status_code == 200
+        assert client.get(f"/admin/mou/{model}/{pk}/change/").status_code == 200
+        assert client.get(f"/admin/mou/{model}/{pk}/delete/").status_code == 403
