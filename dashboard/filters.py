@@ -65,6 +65,7 @@ class BlockFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search partners",
         method="search",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Partner name"}),
     )
     status = django_filters.ChoiceFilter(

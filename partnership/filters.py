@@ -11,7 +11,10 @@ from partnership.models import Membership, Partner, PartnerKind, Workgroup
 
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", widget=forms.TextInput(attrs={"type": "search"})
+        label="Search",
+        method="search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = django_filters.ChoiceFilter(
         label="Kind", choices=PartnerKind.choices, empty_label="All kinds"
@@ -47,7 +50,10 @@ class PartnerFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", widget=forms.TextInput(attrs={"type": "search"})
+        label="Search",
+        method="search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     partner = django_filters.ModelChoiceFilter(
         label="Partner",
