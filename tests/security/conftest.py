@@ -27,6 +27,7 @@ from needs_matrix.models import Category, CategoryGroup
 from partnership.models import Membership, Partner, Workgroup
 from tests import factories
 
+COORDINATOR_PASSWORD = "coordinator-password-for-tests"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 COMPLETE = {
     "role_in_partnership": "We pilot project-based science in two middle schools.",
@@ -213,6 +214,8 @@ def _meeting(coordinator, partner, other_partner, lead):
 @pytest.fixture
 def world(db) -> World:
     coordinator = factories.UserFactory(is_coordinator=True, full_name="Lita Coordinator")
+    coordinator.set_password(COORDINATOR_PASSWORD)
+    coordinator.save(update_fields=["password"])
     partner = factories.PartnerFactory(name="Salem-Keizer School District")
     other_partner = factories.PartnerFactory(name="Chemeketa Community College", kind="college")
     people: dict[str, User | None] = {
