@@ -1,6 +1,8 @@
-"""Security headers the pages are written to satisfy: no inline script anywhere."""
+"""Security headers the pages are written to satisfy (no inline script anywhere), and a cap
+on the size of a request body."""
 
 from django.conf import settings
+from django.http import HttpResponse
 
 CSP = "; ".join(
     [
@@ -33,3 +35,26 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than REQUEST_MAX_BYTES (413) before anything reads it.
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE counts only the non-file fields of a form: without this cap
+    anyone could stream any amount of "file" to disk through any form address, the public
+    ones included. The largest upload the portal takes (the verify page's PDF) fits under
+    the default; a reverse proxy in front should enforce the same number."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return HttpResponse(
+                "The request is too large.", status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
