@@ -38,6 +38,9 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists are in name order and paged: the index lets a page of 50 be read in order
+        # instead of sorting every partner (the dashboard at 5,000 partners).
+        indexes = [models.Index(fields=["name"], name="partner_name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
