@@ -1,5 +1,7 @@
 """Untrusted text: Markdown rendered to HTML and sanitized with nh3 (Ammonia)."""
 
+import threading
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -17,8 +19,21 @@ def clean_text(value: str) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or ch >= " " and ch != "\x7f")
 
 
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One converter per thread, reset before each text: building one loads its extensions
+    again, which cost as much as the conversion (the whole MOU converts thousands)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        _converters.markdown = converter
+    return converter
+
+
 def markdown_to_html(text: str) -> SafeString:
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text or "")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
