@@ -11,7 +11,9 @@ if not env("EMAIL_URL", default=""):
     # hands its address to a worker process through EMAIL_URL.
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEV_MAILBOX = True
-CELERY_TASK_ALWAYS_EAGER = True
+# A test's real worker process (tests/services) turns this off, so that its retries wait
+# their backoff instead of running at once inside the failing task.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = False
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
