@@ -416,3 +416,25 @@ def test_permission_matrix(world, settings, name, route):
                     f"{method.upper()} {path} as {role}: expected {expected[role]}, got {got}"
                 )
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/static/css/portal.css", 200),
+        ("/static/js/mou.js", 200),
+        ("/static/../manage.py", 404),
+        ("/static/%2e%2e/config/settings/base.py", 404),
+        ("/static/..%2fmanage.py", 404),
+        ("/media/", 404),
+        ("/var/portal.sqlite3", 404),
+        ("/.env", 404),
+    ],
+)
+def test_static_files_are_public_and_nothing_beside_them_is(client, path, status):
+    """Static files (served by whitenoise, outside the URL resolver) need no session; no
+    path reaches the code, the settings, uploads or the database file."""
+    response = client.get(path)
+    assert response.status_code == status
+    if status == 200:
+        assert response["X-Content-Type-Options"] == "nosniff"
