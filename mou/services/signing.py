@@ -180,7 +180,9 @@ def version_freeze(
     leave_out = {int(pk) for pk in leave_out}
     with transaction.atomic():
         current = (
-            MouVersion.objects.select_for_update().select_related("previous").get(pk=version.pk)
+            MouVersion.objects.select_for_update(of=("self",))
+            .select_related("previous")
+            .get(pk=version.pk)
         )
         if current.status != MouVersion.Status.OPEN:
             raise TransitionNotAllowed(
@@ -356,7 +358,7 @@ def _lock_open(signature: SignatureRequest) -> SignatureRequest:
     """Lock the round (its version row) and the request; refuse unless it may act now."""
     MouVersion.objects.select_for_update().filter(pk=signature.frozen.version_id).first()
     current = (
-        SignatureRequest.objects.select_for_update()
+        SignatureRequest.objects.select_for_update(of=("self",))
         .select_related("frozen__version", "partner")
         .get(pk=signature.pk)
     )
