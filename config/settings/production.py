@@ -26,3 +26,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 DEV_MAILBOX = False
+# Each web worker keeps its database connection between requests (checked before reuse):
+# opening a PostgreSQL connection costs more than rendering a simple page.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
