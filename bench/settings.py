@@ -14,6 +14,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 STATIC_ROOT = None
+# As in production: each worker keeps its database connection between requests.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # E-mail stays in the outbox (and memory); tasks go to an in-process broker, as they would
 # go to Redis in production: the sweep is measured, delivery is a worker's job.
