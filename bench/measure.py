@@ -13,20 +13,16 @@ The functions are importable too (the tests call them on tiny networks).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import math
 import os
-import pstats
-import resource
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+
+from bench.pdfs import pdf_measure
+from bench.profiling import profile_summary
 
 # The key pages, each with who looks at it (the lead pages are measured as a partner lead).
 PAGES = ("dashboard", "partner_home", "block_editor", "document", "matrix", "meetings")
@@ -300,109 +296,6 @@ def sweep_measure(*, runs: int = 2, catch_up: bool = True) -> list[SweepRun]:
     return out
 
 
-# --- PDFs ----------------------------------------------------------------------------------------
-
-
-class _Captured(Exception):
-    pass
-
-
-def pdf_html(render: Callable[[], bytes]) -> tuple[str, object]:
-    """The HTML and URL fetcher a PDF service hands WeasyPrint: the service runs as usual
-    (queries, template) until it calls ``weasyprint.HTML``, which is caught."""
-    import weasyprint
-
-    captured = {}
-    real = weasyprint.HTML
-
-    def catch(*args, **kwargs):
-        captured.update(kwargs)
-        raise _Captured
-
-    weasyprint.HTML = catch
-    try:
-        render()
-    except _Captured:
-        pass
-    finally:
-        weasyprint.HTML = real
-    if "string" not in captured:
-        raise RuntimeError("The PDF service did not hand WeasyPrint an HTML string.")
-    return captured["string"], captured.get("url_fetcher")
-
-
-def pdf_renderer(kind: str) -> Callable[[], bytes]:
-    """The portal's PDF service for ``kind`` ("draft" or "executed"), on the probe's data."""
-    from mou.models import MouVersion
-
-    if kind == "draft":
-        from mou.services.pdf import document_pdf_bytes
-
-        version = MouVersion.objects.filter(status=MouVersion.Status.OPEN).order_by("-number")[0]
-        return lambda: document_pdf_bytes(version=version)
-    if kind == "executed":
-        from mou.models import FrozenMou
-        from mou.services.executed import executed_pdf_bytes
-
-        frozen = FrozenMou.objects.order_by("-frozen_at").first()
-        if frozen is None:
-            raise RuntimeError("No frozen MOU in this network.")
-        return lambda: executed_pdf_bytes(frozen=frozen)
-    raise ValueError(f"Unknown PDF kind {kind!r}")
-
-
-def _weasyprint_warm() -> None:
-    """Load WeasyPrint, its fonts and its CSS machinery once, so neither mode pays for it."""
-    from weasyprint import HTML
-
-    HTML(string="<p>warm</p>").write_pdf()
-
-
-@dataclass
-class PdfRun:
-    kind: str
-    mode: str
-    seconds: float
-    bytes: int
-    pages: int  # counted in the bare mode only
-    peak_rss_mib: float
-    html_bytes: int
-
-
-def pdf_measure(*, kind: str, mode: str) -> PdfRun:
-    """One PDF, timed: ``full`` is the portal's service (queries, template, WeasyPrint),
-    ``bare`` is WeasyPrint alone on the same HTML with the same URL fetcher. Peak memory
-    is this process's maximum resident set size (``resource.getrusage(RUSAGE_SELF)
-    .ru_maxrss``): run one measurement per process."""
-    from weasyprint import HTML
-
-    _weasyprint_warm()
-    render = pdf_renderer(kind)
-    html, fetcher = pdf_html(render)
-    pages = 0
-    if mode == "full":
-        started = time.perf_counter()
-        data = render()
-    elif mode == "bare":
-        # write_pdf() is render().write_pdf(): the same work, and the page count on the way.
-        started = time.perf_counter()
-        document = HTML(string=html, url_fetcher=fetcher).render()
-        data = document.write_pdf()
-        pages = len(document.pages)
-    else:
-        raise ValueError(f"Unknown mode {mode!r}")
-    seconds = time.perf_counter() - started
-    return PdfRun(
-        kind=kind,
-        mode=mode,
-        seconds=seconds,
-        bytes=len(data),
-        pages=pages,
-        peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        html_bytes=len(html.encode()),
-    )
-
-
 # --- sessions for the HTTP load ----------------------------------------------------------------
 
 
@@ -426,147 +319,7 @@ def sessions_make(probe: Probe | None = None) -> dict:
     }
 
 
-# --- HTTP load ---------------------------------------------------------------------------------
-
-
-@dataclass
-class LoadResult:
-    target: str
-    clients: int
-    seconds: float
-    requests: int
-    errors: int
-    latencies_ms: list[float] = field(default_factory=list, repr=False)
-
-    @property
-    def throughput(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    @property
-    def p95_ms(self) -> float:
-        return percentile(self.latencies_ms, 95)
-
-    @property
-    def median_ms(self) -> float:
-        return percentile(self.latencies_ms, 50)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    # The nearest-rank percentile: the smallest value with pct % of the values at or below it.
-    rank = max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))
-    return ordered[rank]
-
-
-def http_load(
-    *,
-    host: str,
-    port: int,
-    path: str,
-    cookie: str | None = None,
-    clients: int = 20,
-    seconds: float = 20.0,
-    target: str = "",
-) -> LoadResult:
-    """``clients`` threads, each asking for ``path`` again and again for ``seconds``
-    (a new connection per request: gunicorn's sync workers close each one). Counts the
-    requests answered with 200 inside the window and their latencies."""
-    import http.client
-
-    headers = {"Host": f"{host}:{port}", "Cookie": cookie} if cookie else {"Host": host}
-    deadline = time.perf_counter() + seconds
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-
-    def worker():
-        mine, bad = [], 0
-        while True:
-            started = time.perf_counter()
-            if started >= deadline:
-                break
-            try:
-                conn = http.client.HTTPConnection(host, port, timeout=60)
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                ok = response.status == 200
-            except OSError:
-                ok = False
-            finished = time.perf_counter()
-            if finished > deadline:
-                break
-            if ok:
-                mine.append((finished - started) * 1000)
-            else:
-                bad += 1
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = min(time.perf_counter(), deadline) - started
-    return LoadResult(
-        target=target,
-        clients=clients,
-        seconds=elapsed,
-        requests=len(latencies),
-        errors=errors[0],
-        latencies_ms=latencies,
-    )
-
-
-# --- profiles ---------------------------------------------------------------------------------
-
-
-def _where(key: tuple) -> str:
-    filename, line, name = key
-    root = os.getcwd() + os.sep
-    for marker in ("site-packages" + os.sep, "lib" + os.sep + "python3."):
-        if marker in filename:
-            filename = filename.split(marker, 1)[1]
-            break
-    return f"{filename.replace(root, '')}:{line}({name})"
-
-
-def _is_project(filename: str) -> bool:
-    root = os.getcwd() + os.sep
-    return (
-        filename.startswith(root)
-        and os.sep + ".venv" + os.sep not in filename
-        and os.sep + "bench" + os.sep not in filename
-    )
-
-
-def profile_summary(call: Callable[[], object], *, top: int = 12) -> str:
-    """cProfile of one call: the project's functions by cumulative time (where the time
-    goes, in our code) and all functions by own time (what the time is spent on)."""
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    try:
-        call()
-    finally:
-        profiler.disable()
-    wall = time.perf_counter() - started
-    stats = pstats.Stats(profiler, stream=io.StringIO()).stats
-    rows = [(key, nc, tt, ct) for key, (_, nc, tt, ct, _) in stats.items()]
-    ours = sorted((r for r in rows if _is_project(r[0][0])), key=lambda r: -r[3])[:top]
-    own = sorted(rows, key=lambda r: -r[2])[:top]
-    lines = [f"cProfile, {wall:.3f} s under the profiler", ""]
-    lines.append("project code by cumulative time:")
-    lines += [f"  {ct:8.3f} s cum {nc:8d} calls  {_where(key)}" for key, nc, tt, ct in ours]
-    lines += ["", "all code by own time:"]
-    lines += [f"  {tt:8.3f} s own {nc:8d} calls  {_where(key)}" for key, nc, tt, ct in own]
-    return "\n".join(lines)
+# --- profiles ----------------------------------------------------------------------------------
 
 
 def profile_page(page: str) -> str:

@@ -4,8 +4,11 @@ measurement process end to end on a tiny SQLite network."""
 import pytest
 
 from bench.databases import Databases, child_env
-from bench.driver import Options, chart, generate, report, run_task, summary_table, targets
 from bench.measure import PAGES
+from bench.options import Options
+from bench.processes import generate, run_task
+from bench.report import chart, report, summary_table
+from bench.targets import targets
 
 
 def test_bench_databases_sit_beside_the_portals_and_never_replace_it(tmp_path):

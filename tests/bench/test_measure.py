@@ -5,20 +5,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bench.client import http_load, percentile
 from bench.generate import network_generate
-from bench.measure import (
-    PAGES,
-    http_load,
-    pages_measure,
-    pdf_html,
-    pdf_measure,
-    pdf_renderer,
-    percentile,
-    probe_find,
-    profile_summary,
-    sessions_make,
-    sweep_measure,
-)
+from bench.measure import PAGES, pages_measure, probe_find, sessions_make, sweep_measure
+from bench.pdfs import pdf_html, pdf_measure, pdf_renderer
+from bench.profiling import profile_summary
 from core.models import OutboxMessage, Reminder
 
 pytestmark = pytest.mark.django_db
