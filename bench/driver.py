@@ -34,7 +34,7 @@ from bench.measure import PAGES
 from bench.options import Options
 from bench.processes import generate, run_task
 from bench.report import chart, report, summary_table
-from bench.serve import http_measure
+from bench.serve import http_measure, scenario_run
 from bench.targets import targets
 
 
@@ -144,6 +144,10 @@ def run(options: Options) -> dict:
     log(f"HTTP load at {options.large} partners")
     results["http"] = http_measure(urls[options.large], options)
 
+    if options.scenario_users > 0:
+        log(f"load scenario: {options.scenario_users} leads for {options.scenario_seconds} s")
+        results["scenario"] = scenario_run(options)
+
     results["targets"] = targets(results, options)
     if options.profiles:
         results["profiles"] = profiles(results, options, databases, urls)
@@ -211,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-clients", type=int, default=20)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--no-profiles", action="store_true")
+    parser.add_argument(
+        "--scenario-users", type=int, default=50, help="leads in bench/load (0: skip it)"
+    )
+    parser.add_argument("--scenario-seconds", type=int, default=60)
     args = parser.parse_args(argv)
     options = Options(
         sizes=args.sizes,
@@ -223,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         chart=args.output.with_name(args.output.stem.replace("results", "page-times") + ".svg"),
         database_url=os.environ.get("DATABASE_URL", ""),
         profiles=not args.no_profiles,
+        scenario_users=args.scenario_users,
+        scenario_seconds=args.scenario_seconds,
     )
     results = run(options)
     text = write(results, options)

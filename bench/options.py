@@ -29,6 +29,9 @@ class Options:
     chart: Path = ROOT / "bench" / "page-times.svg"
     database_url: str = ""
     profiles: bool = True
+    # The security suite's locust scenario (bench/load/run.py): leads editing, a coordinator.
+    scenario_users: int = 50
+    scenario_seconds: int = 60
 
     @property
     def small(self) -> int:

@@ -68,6 +68,15 @@ def summary_table(results: dict, options: Options) -> list[str]:
             f"p95 {_ms(base['p95_ms'])} | {row['throughput'] / base['throughput']:.0%} "
             f"| {ok(f'http:{target}')} |"
         )
+    scenario = results.get("scenario")
+    if scenario:
+        lines.append(
+            f"| Load scenario (bench/load, locust): {scenario['users']} leads editing and a "
+            f"coordinator, {scenario['seconds']} s, {scenario['engine']} | – "
+            f"| p50 {_ms(scenario['p50_ms'])}, p95 {_ms(scenario['p95_ms'])} "
+            f"| {scenario['requests']:,} requests | {scenario['errors']} errors "
+            f"| {'yes' if scenario['errors'] == 0 else '**no**'} |"
+        )
     return lines
 
 
@@ -158,6 +167,14 @@ def report(results: dict, options: Options) -> str:
             f"{row['seconds']:.0f} s, {row['errors']} errors, median {_ms(row['median_ms'])}, "
             f"p95 {_ms(row['p95_ms'])}."
         )
+    scenario = results.get("scenario")
+    if scenario:
+        kinds = "; ".join(
+            f"{row['name']} {row['requests']:,} (p50 {_ms(row['p50_ms'])}, "
+            f"p95 {_ms(row['p95_ms'])}, {row['errors']} errors)"
+            for row in scenario["per_request"]
+        )
+        lines.append(f"- Load scenario (its own network of {scenario['users']} partners): {kinds}.")
     notes = ROOT / "bench" / "notes.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

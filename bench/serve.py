@@ -3,10 +3,14 @@ separate processes (``bench.client``)."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from bench.client import LoadResult, http_load
 from bench.databases import ROOT, child_env
@@ -156,3 +160,39 @@ def http_measure(url: str, options: Options) -> dict:
             "user": dict(HTTP_TARGETS)[target],
         }
     return out
+
+
+# --- the realistic load: the security suite's locust scenario ------------------------------
+
+SCENARIO = ROOT / "bench" / "load" / "run.py"
+
+
+def scenario_run(options: Options) -> dict | None:
+    """``bench/load/run.py``: leads opening, autosaving and saving their blocks with a few
+    seconds between actions, and a coordinator on the dashboard (locust, on a network of
+    its own beside the portal's database). Latency and errors under a realistic load, where
+    ``http_measure`` gives the most each page can serve. None when the scenario is absent."""
+    if not SCENARIO.exists() or options.scenario_users <= 0:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        command = [
+            sys.executable,
+            str(SCENARIO),
+            "--users",
+            str(options.scenario_users),
+            "--seconds",
+            str(options.scenario_seconds),
+            "--label",
+            "scenario",
+            "--out",
+            folder,
+        ]
+        done = subprocess.run(  # noqa: S603 (our own interpreter and the project's script)
+            command, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True
+        )
+        summary_file = Path(folder) / "summary.json"
+        if not summary_file.exists():
+            raise RuntimeError(f"The load scenario failed:\n{done.stdout}\n{done.stderr}")
+        summary = json.loads(summary_file.read_text())
+    summary["exit_code"] = done.returncode
+    return summary

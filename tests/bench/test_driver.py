@@ -84,6 +84,18 @@ def _results(*, dashboard_ms: float = 6.0, sweep_s: float = 4.0, editor_rps: flo
             )
         },
     }
+    results["scenario"] = {
+        "users": 50,
+        "seconds": 60,
+        "engine": "sqlite",
+        "requests": 900,
+        "errors": 0,
+        "p50_ms": 30.0,
+        "p95_ms": 90.0,
+        "per_request": [
+            {"name": "GET block editor", "requests": 900, "errors": 0, "p50_ms": 30, "p95_ms": 90}
+        ],
+    }
     results["targets"] = targets(results, options)
     return results, options
 
@@ -110,7 +122,9 @@ def test_the_report_has_the_machine_the_one_table_and_the_chart(tmp_path):
     assert "| Database | SQLite 3 |" in text
     assert "before 0.10, 0.20, 0.30" in text
     table = summary_table(results, options)
-    assert len(table) == 2 + len(PAGES) + 2 + 1 + 2
+    assert len(table) == 2 + len(PAGES) + 2 + 1 + 2 + 1
+    assert "| Load scenario (bench/load, locust): 50 leads editing" in text
+    assert "GET block editor 900 (p50 30.0 ms" in text
     assert "| Matrix grid (coordinator), median of 5 | 8 → 9 |" in text
     assert "![Median page time against partner count](page-times.svg)" in text
     svg = chart(results, options)
