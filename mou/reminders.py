@@ -26,11 +26,17 @@ SIGNER_STAGE = "before-2"
 
 
 def _pending_blocks():
-    return RoleBlock.objects.filter(
-        version__status=MouVersion.Status.OPEN,
-        status__in=PENDING,
-        partner__status=Partner.Status.ACTIVE,
-    ).select_related("version", "partner")
+    # The reminder shows names, dates and the review comment; the texts stay in the database
+    # (thousands of blocks, each loading its version's shared text, otherwise).
+    return (
+        RoleBlock.objects.filter(
+            version__status=MouVersion.Status.OPEN,
+            status__in=PENDING,
+            partner__status=Partner.Status.ACTIVE,
+        )
+        .select_related("version", "partner")
+        .defer(*RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description")
+    )
 
 
 def _people_by_partner(partner_ids) -> dict[int, list[Membership]]:
