@@ -81,10 +81,40 @@ def outbox_send_templated(
     ``attachments`` are files already in the default storage:
     ``[{"path": storage name, "filename": "mou.pdf", "mimetype": "application/pdf"}]``.
     """
+    message = _message(
+        to=to, template=template, context=context, kind=kind, cc=cc, attachments=attachments
+    )
+    message.save(force_insert=True)
+    outbox_enqueue(message=message)
+    return message
+
+
+def outbox_send_templated_many(messages: list[dict]) -> list[OutboxMessage]:
+    """Store many e-mails with a few multi-row INSERTs (a reminder sweep writes thousands)
+    and hand each to Celery after the commit. Each dict holds ``outbox_send_templated``'s
+    keyword arguments; the stored messages come back in the same order."""
+    stored = OutboxMessage.objects.bulk_create(
+        [_message(**fields) for fields in messages], batch_size=500
+    )
+    for message in stored:
+        outbox_enqueue(message=message)
+    return stored
+
+
+def _message(
+    *,
+    to: User | str,
+    template: str,
+    context: dict,
+    kind: str,
+    cc: list[str] | None = None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage:
+    """One e-mail rendered, not yet stored."""
     to_user = to if isinstance(to, User) else None
     to_email = to.email if isinstance(to, User) else to
     subject, text, html = _render(template, {"recipient": to_user, **context})
-    message = OutboxMessage.objects.create(
+    return OutboxMessage(
         kind=kind,
         to_email=to_email,
         to_user=to_user,
@@ -94,8 +124,6 @@ def outbox_send_templated(
         body_html=html,
         attachments=attachments or [],
     )
-    outbox_enqueue(message=message)
-    return message
 
 
 class DeliveryFailed(Exception):

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from core.models import Reminder, ReminderPreference, ReminderSchedule, User
 from core.services.events import event_record
-from core.services.outbox import outbox_send_templated
+from core.services.outbox import outbox_send_templated_many
 from core.services.signin import signin_link_make
 
 logger = logging.getLogger(__name__)
@@ -319,6 +319,7 @@ def _claim_and_send(
             batch_size=1000,
         )
         mine = list(Reminder.objects.filter(sweep=sweep))
+        outgoing = []
         for reminder in mine:
             due, recipient = planned[
                 _key(
@@ -328,12 +329,16 @@ def _claim_and_send(
                     reminder.recipient_email,
                 )
             ]
-            reminder.message = _send(due=due, recipient=recipient, manual=manual_by is not None)
+            outgoing.append(_outgoing(due=due, recipient=recipient, manual=manual_by is not None))
+        # A sweep can send thousands: the outbox stores them with multi-row INSERTs.
+        for reminder, message in zip(mine, outbox_send_templated_many(outgoing), strict=True):
+            reminder.message = message
         Reminder.objects.bulk_update(mine, ["message"], batch_size=1000)
     return len(mine)
 
 
-def _send(*, due: Due, recipient: Recipient, manual: bool):
+def _outgoing(*, due: Due, recipient: Recipient, manual: bool) -> dict:
+    """The e-mail of one claimed reminder, as ``outbox_send_templated``'s arguments."""
     link = recipient.link() if callable(recipient.link) else recipient.link
     if link is None and recipient.link_path:
         if recipient.user is not None:
@@ -342,10 +347,10 @@ def _send(*, due: Due, recipient: Recipient, manual: bool):
             )
         else:
             link = settings.SITE_URL + recipient.link_path
-    return outbox_send_templated(
-        to=recipient.user or recipient.email,
-        template=due.template,
-        context={
+    return {
+        "to": recipient.user or recipient.email,
+        "template": due.template,
+        "context": {
             **due.context,
             "stage": due.stage,
             "stage_label": due.stage_label,
@@ -355,8 +360,8 @@ def _send(*, due: Due, recipient: Recipient, manual: bool):
             "manual": manual,
             "recipient_email": recipient.email,
         },
-        kind=f"reminder:{due.template}",
-    )
+        "kind": f"reminder:{due.template}",
+    }
 
 
 class ManualLimitReached(Exception):
