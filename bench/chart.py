@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 760, 440
 LEFT, RIGHT, TOP, BOTTOM = 70, 190, 40, 60
-COLOURS = ("#1b6ca8", "#c0392b", "#27865f", "#8e44ad", "#d35400", "#2c3e50", "#7f8c8d")
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 
 
 def _ticks(low: float, high: float) -> list[float]:
