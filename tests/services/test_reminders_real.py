@@ -38,8 +38,10 @@ def test_concurrent_sweeps_in_real_workers_send_each_reminder_once(start_worker,
     for _ in range(6):
         reminders_sweep.delay()  # six sweeps at once in four worker threads
     assert wait_for(
-        lambda: OutboxMessage.objects.filter(kind="reminder:reminder_block", status="sent").count()
-        >= 12,
+        lambda: (
+            OutboxMessage.objects.filter(kind="reminder:reminder_block", status="sent").count()
+            >= 12
+        ),
         timeout=60,
     )
     # Give any late duplicate a moment to appear; none may.
