@@ -195,10 +195,19 @@ def write(results: dict, options: Options) -> str:
     text = report(results, options)
     options.output.write_text(text)
     options.chart.write_text(chart(results, options))
-    raw = ROOT / "var" / "bench" / "results.json"
-    raw.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_text(json.dumps(results, indent=1, default=str))
+    options.raw_path.parent.mkdir(parents=True, exist_ok=True)
+    options.raw_path.write_text(json.dumps(results, indent=1, default=str))
     return text
+
+
+def reread(options: Options) -> dict:
+    """The raw results of the last run written to ``options.output`` (kept under var/bench/),
+    to write its report again (after bench/notes.md changed) without measuring again."""
+    results = json.loads(options.raw_path.read_text())
+    results["pages"] = {int(n): pages for n, pages in results["pages"].items()}
+    options.sizes = sorted(results["pages"])
+    options.pdf_sizes = sorted(int(n) for n in results["pdf"])
+    return results
 
 
 def _sizes(text: str) -> list[int]:
@@ -219,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         "--scenario-users", type=int, default=50, help="leads in bench/load (0: skip it)"
     )
     parser.add_argument("--scenario-seconds", type=int, default=60)
+    parser.add_argument(
+        "--report-only", action="store_true", help="write the last run's report again"
+    )
     args = parser.parse_args(argv)
     options = Options(
         sizes=args.sizes,
@@ -234,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         scenario_users=args.scenario_users,
         scenario_seconds=args.scenario_seconds,
     )
-    results = run(options)
+    results = reread(options) if args.report_only else run(options)
     text = write(results, options)
     print("\n".join(summary_table(results, options)))
     print(f"\nWritten to {options.output} and {options.chart}.")

@@ -27,11 +27,16 @@ class Options:
     http_processes: int = 2
     output: Path = ROOT / "bench" / "results.md"
     chart: Path = ROOT / "bench" / "page-times.svg"
+    raw: Path | None = None  # the run's raw results; var/bench/<output name>.json by default
     database_url: str = ""
     profiles: bool = True
     # The security suite's locust scenario (bench/load/run.py): leads editing, a coordinator.
     scenario_users: int = 50
     scenario_seconds: int = 60
+
+    @property
+    def raw_path(self) -> Path:
+        return self.raw or ROOT / "var" / "bench" / self.output.with_suffix(".json").name
 
     @property
     def small(self) -> int:

@@ -181,7 +181,8 @@ def report(results: dict, options: Options) -> str:
     if results.get("profiles"):
         lines += ["", "## Profiles of the misses in this run", ""]
         for name, text in results["profiles"].items():
-            lines += [f"### {PAGE_LABELS.get(name, name)}", "", "```", text.strip(), "```", ""]
+            label = PAGE_LABELS.get(name) or {"sweep": "Reminder sweep"}.get(name, name)
+            lines += [f"### {label}", "", "```", text.strip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

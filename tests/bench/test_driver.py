@@ -4,6 +4,7 @@ measurement process end to end on a tiny SQLite network."""
 import pytest
 
 from bench.databases import Databases, child_env
+from bench.driver import reread, write
 from bench.measure import PAGES
 from bench.options import Options
 from bench.processes import generate, run_task
@@ -141,3 +142,14 @@ def test_a_measurement_process_runs_on_its_own_tiny_database(tmp_path):
     assert all(page["status"] == 200 for page in pages.values())
     databases.drop("n4")
     assert not (tmp_path / "n4.sqlite3").exists()
+
+
+def test_a_report_is_written_again_from_the_raw_results(tmp_path):
+    results, options = _results()
+    options.output = tmp_path / "results.md"
+    options.chart = tmp_path / "page-times.svg"
+    options.raw = tmp_path / "results.json"
+    first = write(results, options)
+    again = reread(Options(output=options.output, raw=options.raw))
+    assert again["pages"][5000]["dashboard"]["median_ms"] == 6.0
+    assert report(again, options) == first
