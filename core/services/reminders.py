@@ -14,6 +14,7 @@ that is still due.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from abc import ABC, abstractmethod
@@ -69,7 +70,13 @@ def _morning_of(day, tz) -> datetime:
 
 
 def stages_for(*, deadline: datetime, spec: ScheduleSpec) -> list[Stage]:
-    tz = timezone.get_default_timezone()
+    return list(_stages(deadline, spec, timezone.get_default_timezone()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _stages(deadline: datetime, spec: ScheduleSpec, tz) -> tuple[Stage, ...]:
+    # A sweep asks for thousands of subjects sharing few deadlines (every block of a
+    # version, the items due on one day): each set of stages is worked out once.
     local_deadline = timezone.localtime(deadline, tz)
     stages: list[Stage] = []
     for days in sorted(set(spec.days_before), reverse=True):
@@ -92,7 +99,7 @@ def stages_for(*, deadline: datetime, spec: ScheduleSpec) -> list[Stage]:
                 overdue_count=n,
             )
         )
-    return sorted(stages, key=lambda s: s.due_at)
+    return tuple(sorted(stages, key=lambda s: s.due_at))
 
 
 def stage_current(*, deadline: datetime, spec: ScheduleSpec, now: datetime) -> Stage | None:
