@@ -44,8 +44,8 @@ def pytest_collection_modifyitems(config, items):
 def _remember_seeded_rows(django_db_setup, django_db_blocker):
     """The rows the migrations seed, as serialized when the test database was made.
 
-    Kept here rather than read from the connection later: once Playwright runs its event
-    loop in the test thread, Django may hand out a new connection object without them."""
+    Kept here rather than read from the connection later: in the browser tests Django
+    hands out another connection object, one without them."""
     from django.db import connections
 
     global _db_blocker
