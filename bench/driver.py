@@ -118,6 +118,11 @@ def run(options: Options) -> dict:
     results["sweep"] = {"catch_up": sweep[0], "runs": sweep[1:]}
     databases.drop("sweep")
 
+    log(f"hostile Markdown, and the whole MOU with a block full of it, at {options.large} partners")
+    hostile_url = databases.clone(f"n{options.large}", "hostile")
+    results["hostile_markdown"] = run_task(hostile_url, "hostile-markdown")
+    databases.drop("hostile")
+
     kinds = ["draft"] + (["executed"] if executed_pdf_available() else [])
     pdf: dict = {}
     for n in options.pdf_sizes:

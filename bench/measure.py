@@ -346,8 +346,12 @@ def _dump(obj) -> object:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="One benchmark measurement.")
     parser.add_argument(
-        "task", choices=["pages", "sweep", "pdf", "sessions", "profile-page", "profile-sweep"]
-    )
+        "task",
+        choices=[
+            "pages", "sweep", "pdf", "sessions", "profile-page", "profile-sweep",
+            "hostile-markdown",
+        ],
+    )  # fmt: skip
     parser.add_argument("--out", required=True)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--budget", type=float, default=20.0)
@@ -368,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
         data = _dump(pdf_measure(kind=args.kind, mode=args.mode))
     elif args.task == "sessions":
         data = sessions_make()
+    elif args.task == "hostile-markdown":
+        from bench.hostile_markdown import hostile_markdown_measure
+
+        data = hostile_markdown_measure()
     elif args.task == "profile-page":
         data = profile_page(args.page)
     else:

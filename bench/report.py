@@ -80,6 +80,30 @@ def summary_table(results: dict, options: Options) -> list[str]:
     return lines
 
 
+def hostile_markdown_lines(hostile: dict | None, options: Options) -> list[str]:
+    """Markdown written to be slow: each input converted (once, when saved), and the whole
+    MOU page with a block full of the slowest ones (which reads the stored HTML)."""
+    if not hostile:
+        return []
+    lines = ["", "### Hostile Markdown", ""]
+    lines += ["| Input | Characters | Conversion | HTML |", "|---|---|---|---|"]
+    for name, row in hostile["inputs"].items():
+        lines.append(
+            f"| `{name}` | {row['chars']:,} | {_ms(row['seconds'] * 1000)} "
+            f"| {row['html_bytes'] / 1e3:.0f} kB |"
+        )
+    fields = ", ".join(f"{field}: `{name}`" for field, name in hostile["block_fields"].items())
+    page = hostile["document"]
+    lines += [
+        "",
+        f"- One block at {options.large:,} partners saved with {fields}: the save (which "
+        f"converts them) {hostile['block_save_s']:.2f} s; the whole MOU page then "
+        f"{_ms(page['median_ms'])} for the {page['user']} ({page['bytes'] / 1e6:.1f} MB, "
+        f"status {page['status']}).",
+    ]
+    return lines
+
+
 def report(results: dict, options: Options) -> str:
     m = results["machine"]
     load_before = ", ".join(f"{v:.2f}" for v in m["load_before"])
@@ -167,6 +191,7 @@ def report(results: dict, options: Options) -> str:
             f"{row['seconds']:.0f} s, {row['errors']} errors, median {_ms(row['median_ms'])}, "
             f"p95 {_ms(row['p95_ms'])}."
         )
+    lines += hostile_markdown_lines(results.get("hostile_markdown"), options)
     scenario = results.get("scenario")
     if scenario:
         kinds = "; ".join(

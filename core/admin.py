@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from core.models import Event, OutboxMessage, User
+from core.text import markdown_cook
 
 
 @admin.register(User)
@@ -47,3 +48,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["to_user"]
     search_fields = ["to_email", "subject"]
+
+
+class MarkdownAdmin(admin.ModelAdmin):
+    """An admin for a model with Markdown fields: a text changed here gets its HTML stored
+    like a change made through the services, or the pages would show the old HTML."""
+
+    def save_model(self, request, obj, form, change):
+        markdown_cook(obj=obj, fields=form.changed_data if change else None)
+        super().save_model(request, obj, form, change)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import MarkdownAdmin
 from meetings.models import ActionItem, Attachment, Attendance, CalendarFeed, Meeting
 
 
@@ -23,7 +24,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MarkdownAdmin):
     list_display = ["title", "kind", "workgroup", "starts_at", "notes_published_at"]
     list_filter = ["kind", "workgroup"]
     list_select_related = ["workgroup"]

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import markdown_html_field, markdown_version_field
+
 http_url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -42,6 +44,10 @@ class Meeting(models.Model):
     agenda = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     decisions = models.TextField(blank=True)
+    agenda_html = markdown_html_field("agenda")
+    notes_html = markdown_html_field("notes")
+    decisions_html = markdown_html_field("decisions")
+    markdown_version = markdown_version_field()
     # Notes and decisions are a draft only coordinators see until this is set.
     notes_published_at = models.DateTimeField(null=True, blank=True)
     notes_published_by = models.ForeignKey(
@@ -53,6 +59,8 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    MARKDOWN_FIELDS = ("agenda", "notes", "decisions")
 
     class Meta:
         ordering = ["-starts_at", "-id"]

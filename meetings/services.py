@@ -17,7 +17,7 @@ from core.models import User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
-from core.text import clean_text, markdown_to_html
+from core.text import clean_text, markdown_cook, markdown_cooked
 from meetings.attachments import attachment_check
 from meetings.models import ActionItem, Attachment, Attendance, CalendarFeed, Meeting
 from meetings.selectors import meeting_notes_items_by_recipient
@@ -75,6 +75,7 @@ def meeting_create(
             "video_url": video_url, "agenda": agenda, "notes": notes, "decisions": decisions,
         },
     )  # fmt: skip
+    markdown_cook(obj=meeting)
     meeting.full_clean()
     meeting.save()
     event_record(
@@ -93,6 +94,7 @@ def meeting_update(
     changed = _meeting_assign(meeting, values)
     if not changed:
         return meeting
+    markdown_cook(obj=meeting, fields=changed)
     meeting.full_clean()
     meeting.save()
     event_record(
@@ -148,8 +150,10 @@ def meeting_notes_send(*, meeting: Meeting, actor: User, request: HttpRequest | 
     path = meeting.get_absolute_url()
     shared = {
         "meeting": meeting,
-        "notes_html": markdown_to_html(meeting.notes) if meeting.notes else "",
-        "decisions_html": markdown_to_html(meeting.decisions) if meeting.decisions else "",
+        "notes_html": markdown_cooked(obj=meeting, field="notes") if meeting.notes else "",
+        "decisions_html": (
+            markdown_cooked(obj=meeting, field="decisions") if meeting.decisions else ""
+        ),
         "notes_text": _markdown_plain(meeting.notes),
         "decisions_text": _markdown_plain(meeting.decisions),
     }

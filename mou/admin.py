@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import MarkdownAdmin
 from mou.models import (
     BlockReview,
     DraftPdf,
@@ -16,7 +17,7 @@ from mou.models import (
 
 
 @admin.register(MouVersion)
-class MouVersionAdmin(admin.ModelAdmin):
+class MouVersionAdmin(MarkdownAdmin):
     list_display = ["number", "title", "status", "deadline", "opened_at"]
     list_filter = ["status"]
     list_select_related = ["previous"]
@@ -25,7 +26,7 @@ class MouVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleTemplate)
-class RoleTemplateAdmin(admin.ModelAdmin):
+class RoleTemplateAdmin(MarkdownAdmin):
     list_display = ["title", "kind", "version"]
     list_filter = ["kind"]
     list_select_related = ["version"]

@@ -11,3 +11,9 @@ class MouConfig(AppConfig):
         from mou.selectors import mou_calendar_entries
 
         calendar_source_register(mou_calendar_entries)
+
+        # The frozen MOU's texts are stored as HTML beside the record, not in its columns.
+        from core.services.markdown import markdown_rerenderer_register
+        from mou.services.signing import frozen_html_rerender_stale
+
+        markdown_rerenderer_register("mou.FrozenMouHtml", frozen_html_rerender_stale)

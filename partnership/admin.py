@@ -7,11 +7,14 @@ from django.contrib import admin
 from django.db.models import Count
 
 from core.services.events import event_record
+from core.text import markdown_cook
 from partnership.models import Membership, Partner, Workgroup
 
 
 class EventRecordingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
+        if hasattr(obj, "MARKDOWN_FIELDS"):
+            markdown_cook(obj=obj, fields=form.changed_data if change else None)
         super().save_model(request, obj, form, change)
         verb = "changed" if change else "added"
         event_record(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from core.models import User
+from core.text import markdown_cook
 from partnership.models import Membership, Partner, PartnerKind, Workgroup
 
 DEFAULT_COORDINATOR_PASSWORD = "partnership-demo"
@@ -350,6 +351,8 @@ def upsert(model: type[models.Model], *, lookup: dict, values: dict) -> tuple[mo
         obj = model(**{key.removesuffix("__iexact"): v for key, v in lookup.items()}, **values)
         if isinstance(obj, User):
             obj.set_unusable_password()
+        if hasattr(obj, "MARKDOWN_FIELDS"):
+            markdown_cook(obj=obj)
         obj.full_clean()
         obj.save()
         return obj, 1
@@ -358,6 +361,8 @@ def upsert(model: type[models.Model], *, lookup: dict, values: dict) -> tuple[mo
         return obj, 0
     for name in changed:
         setattr(obj, name, values[name])
+    if hasattr(obj, "MARKDOWN_FIELDS"):
+        changed += markdown_cook(obj=obj, fields=changed)
     obj.full_clean()
     obj.save(update_fields=changed)
     return obj, 1

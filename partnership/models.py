@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.text import markdown_html_field, markdown_version_field
+
 
 class PartnerKind(models.TextChoices):
     SCHOOL_DISTRICT = "school_district", "School district"
@@ -33,8 +35,12 @@ class Partner(models.Model):
     region = models.CharField(max_length=120, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    description_html = markdown_html_field("description")
+    markdown_version = markdown_version_field()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    MARKDOWN_FIELDS = ("description",)
 
     class Meta:
         ordering = ["name"]
@@ -91,10 +97,14 @@ class Workgroup(models.Model):
 
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    description_html = markdown_html_field("description")
+    markdown_version = markdown_version_field()
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="workgroups"
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="workgroups")
+
+    MARKDOWN_FIELDS = ("description",)
 
     class Meta:
         ordering = ["name"]

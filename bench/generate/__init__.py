@@ -48,6 +48,11 @@ def network_generate(
     with transaction.atomic():
         builder = Builder(sizes=sizes, seed=seed, now=now)
         builder.build()
+    # The builder bulk-creates rows past the services: store their HTML as the services
+    # (and the migrations, for rows that existed before) would, so pages read it.
+    from core.services.markdown import markdown_stale_rerender
+
+    markdown_stale_rerender()
     statistics_refresh()
     return Generated(sizes=sizes, seconds=time.perf_counter() - started, rows=builder.rows)
 

@@ -3,6 +3,7 @@
 from mou.models.signing import (
     ExecutedPdf,
     FrozenMou,
+    FrozenMouHtml,
     ImmutableRecord,
     SignatureRequest,
     SigningLink,
@@ -28,6 +29,7 @@ __all__ = [
     "DraftPdf",
     "ExecutedPdf",
     "FrozenMou",
+    "FrozenMouHtml",
     "ImmutableRecord",
     "MouVersion",
     "RoleBlock",

@@ -75,6 +75,25 @@ class FrozenMou(ImmutableModel):
         return [p["id"] for p in self.content["partners"]]
 
 
+class FrozenMouHtml(models.Model):
+    """The frozen texts as sanitized HTML, rendered once at freeze time for the signing page
+    and the executed PDF. Derived from ``FrozenMou.canonical`` and never part of what is
+    hashed or signed, so unlike the frozen record it may be rendered again by a newer
+    renderer (``markdown_rerender``) without touching the signed content."""
+
+    frozen = models.OneToOneField(FrozenMou, on_delete=models.CASCADE, related_name="html")
+    # {"shared_text": html, "partners": {"<partner id>": {"<field>": html}}}
+    texts = models.JSONField(default=dict)
+    markdown_version = models.PositiveSmallIntegerField(default=0)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "frozen MOU HTML"
+
+    def __str__(self) -> str:
+        return f"HTML of {self.frozen}"
+
+
 class SignatureRequest(models.Model):
     """One signatory's turn to sign a frozen version."""
 

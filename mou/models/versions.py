@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.text import markdown_html_field, markdown_version_field
 from partnership.models import Partner, PartnerKind
 
 # Long enough for any honest block section, short enough to keep pages and PDFs sane.
@@ -41,6 +42,8 @@ class MouVersion(models.Model):
         max_length=SHARED_TEXT_MAX,
         help_text="Purpose, principles and terms, in Markdown.",
     )
+    shared_text_html = markdown_html_field("shared text")
+    markdown_version = markdown_version_field()
     deadline = models.DateTimeField(help_text="Blocks are due by this moment.")
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -63,6 +66,8 @@ class MouVersion(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    MARKDOWN_FIELDS = ("shared_text",)
 
     class Meta:
         ordering = ["-number"]
@@ -97,7 +102,12 @@ class RoleTemplate(models.Model):
     model_text = _long_text(
         "model role", help_text="An example role a partner of this kind can start from (Markdown)."
     )
+    guidance_html = markdown_html_field("guidance")
+    model_text_html = markdown_html_field("model role")
+    markdown_version = markdown_version_field()
     updated_at = models.DateTimeField(auto_now=True)
+
+    MARKDOWN_FIELDS = ("guidance", "model_text")
 
     class Meta:
         ordering = ["kind"]
@@ -163,10 +173,20 @@ class RoleBlock(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     extension_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    role_in_partnership_html = markdown_html_field("our role in the partnership")
+    commitments_html = markdown_html_field("what we commit and contribute")
+    asks_of_network_html = markdown_html_field("what we ask of the network")
+    review_comment_html = markdown_html_field("review comment")
+    markdown_version = markdown_version_field()
 
     TEXT_FIELDS = ("role_in_partnership", "commitments", "asks_of_network")
+    MARKDOWN_FIELDS = TEXT_FIELDS + ("review_comment",)
+    # The history keeps what people typed; the HTML is derived from it and re-rendered.
+    history = HistoricalRecords(
+        excluded_fields=["created_at", *(f"{name}_html" for name in MARKDOWN_FIELDS)]
+        + ["markdown_version"]
+    )
+
     CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
     LEADER_FIELDS = ("signing_leader_name", "signing_leader_title", "signing_leader_email")
     CONTENT_FIELDS = TEXT_FIELDS + CONTACT_FIELDS + LEADER_FIELDS

@@ -10,10 +10,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 
+from core import text as core_text
 from core.models import Event, User
 from core.permissions import is_coordinator, memberships
-from mou.models import ExecutedPdf, FrozenMou, MouVersion, RoleBlock, SignatureRequest, SigningLink
+from core.text import markdown_cooked, markdown_render
+from mou.models import (
+    ExecutedPdf,
+    FrozenMou,
+    FrozenMouHtml,
+    MouVersion,
+    RoleBlock,
+    SignatureRequest,
+    SigningLink,
+)
 from mou.rules import signing_token_hash
 
 SIGNATURE_ACTIONS = {
@@ -62,21 +73,66 @@ def _matrix_appendix(matrix: dict) -> dict:
     }
 
 
+def frozen_texts_render(*, content: dict, blocks: dict[int, RoleBlock] | None = None) -> dict:
+    """The frozen Markdown texts as sanitized HTML, in ``FrozenMouHtml.texts``'s shape. A
+    block whose stored HTML was made from the same text by this renderer lends it, so a
+    freeze does not parse again what each save already did."""
+    blocks = blocks or {}
+    partners = {}
+    for partner in content["partners"]:
+        block = blocks.get(partner["block"]["id"])
+        partners[str(partner["id"])] = {
+            name: (
+                str(markdown_cooked(obj=block, field=name))
+                if block is not None and getattr(block, name) == partner["block"][name]
+                else markdown_render(partner["block"][name])
+            )
+            for name in RoleBlock.TEXT_FIELDS
+        }
+    return {
+        "shared_text": markdown_render(content["version"]["shared_text"]),
+        "partners": partners,
+    }
+
+
+def _frozen_texts(frozen: FrozenMou) -> dict:
+    """The HTML stored at freeze time; a record without it, or stored by an older renderer,
+    is rendered here until ``markdown_rerender`` has stored it again."""
+    stored = FrozenMouHtml.objects.filter(frozen=frozen).first()
+    if stored is not None and stored.markdown_version == core_text.MARKDOWN_VERSION:
+        return stored.texts
+    return frozen_texts_render(content=frozen.content)
+
+
 def signing_document(*, frozen: FrozenMou) -> dict:
-    """The frozen content, ready for the one template the signing page and the PDF share."""
+    """The frozen content, ready for the one template the signing page and the PDF share.
+    The texts come as HTML sanitized when it was stored (``shared_text_html`` and each
+    partner's ``html``); the frozen record itself stays as it was signed."""
     content = frozen.content
     version = content["version"]
+    texts = _frozen_texts(frozen)
+    partners = [
+        {
+            **partner,
+            "html": {
+                name: mark_safe(html)  # noqa: S308 - sanitized with nh3 when stored
+                for name, html in texts["partners"].get(str(partner["id"]), {}).items()
+            },
+        }
+        for partner in content["partners"]
+    ]
     return {
         "title": version["title"],
         "number": version["number"],
         "network": content["network"],
         "shared_text": version["shared_text"],
+        "shared_text_html": mark_safe(texts["shared_text"]),  # noqa: S308 - as above
         "deadline": _when(version["deadline"]),
         "frozen_at": _when(content["frozen_at"]),
         "signing_deadline": _when(content["signing_deadline"]),
         "content_sha256": frozen.content_sha256,
         "backbone": content["backbone"],
-        "partners": content["partners"],
+        "partners": partners,
         "left_out": content["left_out"],
         "matrix": _matrix_appendix(content["matrix"]),
     }

@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import text as core_text
 from core.models import User
 from core.permissions import user_may
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
-from core.text import clean_text
+from core.text import clean_text, markdown_cook
 from mou.exceptions import EditingClosed, NotAllowed, StaleRevision
 from mou.models import BlockSeen, MouVersion, RoleBlock
 from mou.rules import block_closed_reason, block_missing_fields, deadline_display, field_label
@@ -70,7 +71,14 @@ def blocks_notify_leads(
 def _carry_over_fields(previous: RoleBlock | None) -> dict:
     if previous is None:
         return {}
-    return {name: getattr(previous, name) for name in RoleBlock.CONTENT_FIELDS}
+    fields = {name: getattr(previous, name) for name in RoleBlock.CONTENT_FIELDS}
+    if previous.markdown_version == core_text.MARKDOWN_VERSION:
+        # The same texts by the same renderer: their stored HTML comes along, unparsed.
+        fields.update(
+            {f"{name}_html": getattr(previous, f"{name}_html") for name in RoleBlock.TEXT_FIELDS}
+        )
+        fields["markdown_version"] = core_text.MARKDOWN_VERSION
+    return fields
 
 
 def blocks_create_for_partners(
@@ -103,6 +111,8 @@ def blocks_create_for_partners(
             created_at=now,
             **_carry_over_fields(previous),
         )
+        if block.markdown_version != core_text.MARKDOWN_VERSION:
+            markdown_cook(obj=block)
         # The unique constraint is the database's job; skip the per-row query.
         block.full_clean(validate_unique=False, validate_constraints=False)
         new_blocks.append(block)
@@ -202,6 +212,7 @@ def block_save_draft(
             return current
         for name in changed:
             setattr(current, name, values[name])
+        markdown_cook(obj=current, fields=changed)
         was = current.status
         if was == RoleBlock.Status.NOT_STARTED:
             current.status = RoleBlock.Status.DRAFT

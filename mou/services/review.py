@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import User
 from core.services.events import event_record
-from core.text import clean_text
+from core.text import clean_text, markdown_cook
 from mou.exceptions import TransitionNotAllowed
 from mou.models import BlockReview, MouVersion, RoleBlock
 from mou.rules import deadline_display
@@ -56,6 +56,7 @@ def block_request_changes(*, block: RoleBlock, user: User, comment: str, request
         was = current.status
         current.status = RoleBlock.Status.CHANGES_REQUESTED
         current.review_comment = comment
+        markdown_cook(obj=current, fields=["review_comment"])
         current.reviewed_at = timezone.now()
         current.full_clean(validate_unique=False, validate_constraints=False)
         current._history_user = user
@@ -94,6 +95,7 @@ def block_accept(*, block: RoleBlock, user: User, comment: str = "", request=Non
         was = current.status
         current.status = RoleBlock.Status.ACCEPTED
         current.review_comment = comment
+        markdown_cook(obj=current, fields=["review_comment"])
         current.reviewed_at = timezone.now()
         current._history_user = user
         current._change_reason = "accepted"

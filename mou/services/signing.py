@@ -22,14 +22,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import text as core_text
 from core.models import Event, User
 from core.services.events import client_ip, event_record
 from core.services.outbox import outbox_send_templated
 from core.text import clean_text
 from mou.exceptions import NotAllowed, OutOfOrder, SigningClosed, TransitionNotAllowed
-from mou.models import FrozenMou, MouVersion, RoleBlock, SignatureRequest, SigningLink
+from mou.models import (
+    FrozenMou,
+    FrozenMouHtml,
+    MouVersion,
+    RoleBlock,
+    SignatureRequest,
+    SigningLink,
+)
 from mou.rules import consent_text, deadline_display, signing_link_problem, signing_token_hash
-from mou.selectors.signing import countersignature_waiting
+from mou.selectors.signing import countersignature_waiting, frozen_texts_render
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +160,39 @@ def _clean_countersigner(countersigner: Countersigner) -> Countersigner:
     return Countersigner(name=name, title=title, email=email)
 
 
+def frozen_html_store(*, frozen: FrozenMou, blocks: Iterable[RoleBlock] = ()) -> FrozenMouHtml:
+    """Store the frozen texts as sanitized HTML beside the frozen record (which is never
+    changed: its canonical JSON stays the source, and its hash with it)."""
+    texts = frozen_texts_render(content=frozen.content, blocks={b.pk: b for b in blocks})
+    stored, _ = FrozenMouHtml.objects.update_or_create(
+        frozen=frozen,
+        defaults={
+            "texts": texts,
+            "markdown_version": core_text.MARKDOWN_VERSION,
+            "rendered_at": timezone.now(),
+        },
+    )
+    return stored
+
+
+def frozen_html_rerender_stale(*, batch_size: int = 100) -> int:
+    """Render again, ``batch_size`` at a time, the frozen records whose HTML is missing or
+    was stored by an older renderer. Returns how many were rendered."""
+    done = 0
+    while True:
+        batch = list(
+            FrozenMou.objects.exclude(html__markdown_version=core_text.MARKDOWN_VERSION).order_by(
+                "pk"
+            )[:batch_size]
+        )
+        if not batch:
+            return done
+        with transaction.atomic():
+            for frozen in batch:
+                frozen_html_store(frozen=frozen)
+        done += len(batch)
+
+
 def version_freeze(
     *,
     version: MouVersion,
@@ -236,6 +277,7 @@ def version_freeze(
         )
         frozen.full_clean()
         frozen.save()
+        frozen_html_store(frozen=frozen, blocks=included)
         current.status = MouVersion.Status.FROZEN
         current.save(update_fields=["status", "updated_at"])
         event_record(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import User
 from core.services.events import event_record
-from core.text import clean_text
+from core.text import clean_text, markdown_cook
 from mou.defaults import default_templates_ensure
 from mou.exceptions import NotAllowed, TransitionNotAllowed
 from mou.models import MouVersion, RoleBlock, RoleTemplate
@@ -56,6 +56,8 @@ def templates_copy(*, version: MouVersion) -> list[RoleTemplate]:
         RoleTemplate(version=version, kind=t.kind, **{f: getattr(t, f) for f in TEMPLATE_FIELDS})
         for t in source
     ]
+    for copy in copies:
+        markdown_cook(obj=copy)
     return RoleTemplate.objects.bulk_create(copies)
 
 
@@ -79,6 +81,7 @@ def version_create(
             previous=previous,
             created_by=user,
         )
+        markdown_cook(obj=version)
         _check_previous(version)
         version.full_clean()
         version.save()
@@ -127,6 +130,7 @@ def version_update(
         current.shared_text = clean_text(shared_text)
         current.deadline = deadline
         current.previous = previous
+        markdown_cook(obj=current, fields=["shared_text"])
         _check_previous(current)
         current.full_clean()
         current.save()
@@ -216,6 +220,7 @@ def role_template_save(
                 setattr(
                     template, name, value.strip() if name.endswith(("title", "prompt")) else value
                 )
+        markdown_cook(obj=template, fields=data.keys() if not created else None)
         template.full_clean()
         template.save()
         event_record(

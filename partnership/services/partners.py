@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from core.models import User
 from core.services.events import event_record
-from core.text import clean_text
+from core.text import clean_text, markdown_cook
 from partnership.models import Partner
 from partnership.services.common import fields_apply, save_validated, text_clean
 
@@ -53,6 +53,7 @@ def partner_create(
     )
     _partner_name_check(name=data["name"])
     partner = Partner(status=status, **data)
+    markdown_cook(obj=partner)
     save_validated(partner, race_error=_partner_name_error(data["name"]))
     event_record(
         action="partner.created",
@@ -84,6 +85,7 @@ def partner_update(
     changed = fields_apply(partner, data, PARTNER_FIELDS)
     if not changed:
         return partner
+    markdown_cook(obj=partner, fields=changed)
     save_validated(partner, race_error=_partner_name_error(partner.name))
     event_record(
         action="partner.updated",

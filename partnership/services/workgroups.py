@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from core.models import User
 from core.services.events import event_record
-from core.text import clean_text
+from core.text import clean_text, markdown_cook
 from partnership.models import Partner, Workgroup
 from partnership.services.common import fields_apply, save_validated, text_clean
 
@@ -30,6 +30,7 @@ def workgroup_create(
     name = text_clean(name)
     _workgroup_name_check(name=name)
     workgroup = Workgroup(name=name, description=clean_text(description or "").strip())
+    markdown_cook(obj=workgroup)
     save_validated(workgroup, race_error=_workgroup_name_error(name))
     event_record(
         action="workgroup.created",
@@ -54,6 +55,7 @@ def workgroup_update(
     changed = fields_apply(workgroup, data, WORKGROUP_FIELDS)
     if not changed:
         return workgroup
+    markdown_cook(obj=workgroup, fields=changed)
     save_validated(workgroup, race_error=_workgroup_name_error(workgroup.name))
     event_record(
         action="workgroup.updated",
