@@ -35,7 +35,14 @@ def _pending_blocks():
             partner__status=Partner.Status.ACTIVE,
         )
         .select_related("version", "partner")
-        .defer(*RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description")
+        .defer(
+            *RoleBlock.TEXT_FIELDS,
+            *(f"{name}_html" for name in RoleBlock.MARKDOWN_FIELDS),
+            "version__shared_text",
+            "version__shared_text_html",
+            "partner__description",
+            "partner__description_html",
+        )
     )
 
 

@@ -128,3 +128,23 @@ def test_a_profile_names_the_project_code_that_took_the_time():
     text = profile_summary(lambda: text_diff("a b c " * 200, "a c d " * 200))
     assert "project code by cumulative time" in text
     assert "mou/diff.py" in text
+
+
+def test_hostile_markdown_is_timed_and_the_whole_mou_shows_a_block_full_of_it(bench_urls):
+    from bench.hostile_markdown import HOSTILE_MARKDOWN, hostile_markdown_measure
+    from bench.options import Options
+    from bench.report import hostile_markdown_lines
+    from mou.models import RoleBlock
+
+    network_generate(partners=10)
+    probe = probe_find()
+    result = hostile_markdown_measure(probe=probe, repeat=1)
+
+    assert set(result["inputs"]) == set(HOSTILE_MARKDOWN)
+    assert all(row["seconds"] >= 0 and row["html_bytes"] > 0 for row in result["inputs"].values())
+    block = RoleBlock.objects.get(pk=probe.block_id)
+    for field, name in result["block_fields"].items():
+        assert getattr(block, field) == HOSTILE_MARKDOWN[name]
+    assert result["document"]["status"] == 200 and result["document"]["bytes"] > 0
+    lines = hostile_markdown_lines(result, Options(sizes=[10]))
+    assert "### Hostile Markdown" in lines and any("`6,000 [`" in line for line in lines)
