@@ -18,7 +18,7 @@ HOSTILE_MARKDOWN: dict[str, str] = {
     "image openers ![[": _fill("![["),
     "unclosed link destination [a](<": _fill("[a](<"),
     'unclosed link title [a](b "': _fill('[a](b "'),
-    "link reference definitions": _fill("[a]: b\n") + "[a]",
+    "link reference definitions": _fill("[a]: b\n", SIZE - 3) + "[a]",
     "reference uses [x][y]": _fill("[x][y]"),
     "emphasis *a ": _fill("*a "),
     "mixed emphasis *_": _fill("*_"),
@@ -34,7 +34,7 @@ HOSTILE_MARKDOWN: dict[str, str] = {
     "backslashes": "\\" * SIZE,
     "nested block quotes >": ">" * SIZE,
     "nested lists": "".join("  " * (i % 100) + "- a\n" for i in range(SIZE // 100)),
-    "table rows": "a|b\n-|-\n" + _fill("c|d\n"),
+    "table rows": "a|b\n-|-\n" + _fill("c|d\n", SIZE - 8),
     "wide table": "|".join("a" * 3 for _ in range(1_000))
     + "\n"
     + "|".join("-" * 3 for _ in range(1_000))
@@ -42,6 +42,10 @@ HOSTILE_MARKDOWN: dict[str, str] = {
     + _fill("x|\n", SIZE // 4),
     "everything at once": _fill("**_`[<a href>](![x]("),
 }
+
+
+# None longer than a block field takes.
+HOSTILE_MARKDOWN = {name: text[:SIZE] for name, text in HOSTILE_MARKDOWN.items()}
 
 
 def hostile_markdown_measure(*, probe=None, repeat: int = 3) -> dict:

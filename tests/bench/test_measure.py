@@ -141,7 +141,8 @@ def test_hostile_markdown_is_timed_and_the_whole_mou_shows_a_block_full_of_it(be
     result = hostile_markdown_measure(probe=probe, repeat=1)
 
     assert set(result["inputs"]) == set(HOSTILE_MARKDOWN)
-    assert all(row["seconds"] >= 0 and row["html_bytes"] > 0 for row in result["inputs"].values())
+    for name, row in result["inputs"].items():
+        assert row["chars"] == len(HOSTILE_MARKDOWN[name]) and row["seconds"] >= 0
     block = RoleBlock.objects.get(pk=probe.block_id)
     for field, name in result["block_fields"].items():
         assert getattr(block, field) == HOSTILE_MARKDOWN[name]
