@@ -58,3 +58,57 @@ class RequestSizeLimitMiddleware:
                 "The request is too large.", status=413, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """With MFA_REQUIRED on, a coordinator's, staff member's or superuser's session must
+    show a password and a code from one of their current authenticators (allauth records
+    both in the session). A session without a password (an old link, one from before the
+    requirement) or without the code is ended; one with a password but no authenticator
+    yet (first sign-in, after a reset) reaches only the enrolment pages. This sits behind
+    every path, the admin included, so none of them yields a session with less."""
+
+    # What an enrolling person may open: enrolment, its password confirmation, the
+    # recovery codes shown after it, and signing out.
+    ENROLMENT_URL_NAMES = frozenset(
+        {
+            "mfa_activate_totp",
+            "mfa_view_recovery_codes",
+            "account_reauthenticate",
+            "account_logout",
+            "accounts:logout",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+
+        from core.services.second_factor import (
+            second_factor_required,
+            session_second_factor_state,
+        )
+
+        user = getattr(request, "user", None)
+        if user is None or not second_factor_required(user=user):
+            return None
+        state = session_second_factor_state(request=request, user=user)
+        if state == "ok":
+            return None
+        url_name = request.resolver_match.view_name if request.resolver_match else ""
+        if state == "enrol":
+            if url_name in self.ENROLMENT_URL_NAMES:
+                return None
+            return redirect("mfa_activate_totp")
+        logout(request)
+        messages.info(request, "Sign in with your password and your second factor.")
+        next_path = request.get_full_path() if request.method == "GET" else "/"
+        return redirect_to_login(next_path)

@@ -72,3 +72,14 @@ def _network_view(user, obj) -> bool:
 @rule("coordinator")
 def _coordinator(user, obj) -> bool:
     return is_coordinator(user)
+
+
+@rule("second_factor.reset")
+def _second_factor_reset(user, person) -> bool:
+    """A coordinator resets another coordinator's or staff member's second factor (a lost
+    phone); only a superuser resets a superuser's; nobody their own this way."""
+    if not is_coordinator(user) or person is None or person.pk == user.pk:
+        return False
+    if not (person.is_coordinator or person.is_staff or person.is_superuser):
+        return False
+    return user.is_superuser or not person.is_superuser

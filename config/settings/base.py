@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "core",
     "partnership",
     "mou",
@@ -52,6 +55,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: coordinators and staff get nothing without a second factor.
+    "core.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,7 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,3 +222,22 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Accounts and the second factor (django-allauth) ------------------------------------
+# allauth runs the login flow (its MFA stage, its rate limits, the record of how this
+# session authenticated); the portal keeps its own sign-in page, its e-mailed links and
+# its people management, so allauth's sign-up and e-mail management stay off.
+ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="STEM Partnership Portal")
+# Recovery codes are shown once, right after they are made; regenerating shows new ones once.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Coordinators, staff and superusers must have a TOTP authenticator and pass it at every
+# sign-in. On unless turned off (local and test settings turn it off).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)

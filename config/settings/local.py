@@ -12,3 +12,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A second factor is optional while developing; set MFA_REQUIRED=true to try the real flow.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)

@@ -319,7 +319,38 @@ TABLE: dict[str, Row] = {
     "meetings:item_reopen": Row(get=None, post=expect(WRITERS | COORDINATOR), kwargs=pk("item")),
     # The Django admin is for staff accounts only (none of these roles is staff).
     "admin:index": Row(get=everyone("login")),
+    # allauth's names for the portal's own sign-in and sign-out (the same views)
+    "account_login": Row(get=everyone("ok"), post=everyone("ok")),
+    "account_logout": Row(get=None, post=everyone("login")),
+    # allauth's pages of the second factor, for one's own account only
+    # Partner people have no password to confirm (403): the second factor is for staff.
+    "account_reauthenticate": coordinator_only(),
+    "mfa_index": Row(get=expect(SIGNED_IN)),
+    # The code step needs a sign-in under way (none here): back to the sign-in page, or
+    # home for someone already signed in.
+    "mfa_authenticate": Row(get=expect(SIGNED_IN), post=expect(SIGNED_IN)),
+    "mfa_reauthenticate": coordinator_only(),
+    "mfa_activate_totp": coordinator_only(),
+    "mfa_deactivate_totp": Row(get=expect(SIGNED_IN), post=expect(SIGNED_IN)),
+    # Nobody here has recovery codes yet: 404 (tests/core/test_second_factor.py shows them).
+    "mfa_view_recovery_codes": Row(get=expect(set(), others="404")),
+    "mfa_generate_recovery_codes": coordinator_only(),
+    "mfa_download_recovery_codes": Row(get=expect(set(), others="404")),
+    # A coordinator resets ANOTHER coordinator's second factor (here one who has none: 409).
+    "second_factor_reset": Row(
+        get=expect(COORDINATOR),
+        post=expect(COORDINATOR),
+        kwargs=lambda w, role: {"pk": _second_coordinator(w).pk},
+    ),
 }
+
+
+def _second_coordinator(w: World):
+    from tests import factories
+
+    if not hasattr(w, "_second_coordinator"):
+        object.__setattr__(w, "_second_coordinator", factories.UserFactory(is_coordinator=True))
+    return w._second_coordinator
 
 
 # --- the walk -----------------------------------------------------------------------------
