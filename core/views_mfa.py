@@ -13,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.models import User
@@ -36,6 +38,7 @@ class SecondFactorAuthenticateView(AuthenticateView):
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class SecondFactorActivateView(ActivateTOTPView):
     """Enrolment. A wrong code is refused with 400; a right one counts as this session's
     second factor, and the recovery codes are shown next, once."""
@@ -64,6 +67,9 @@ def second_factor_reset(request, pk: int):
     """GET asks for confirmation; POST deletes the person's authenticators."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not user_may(request.user, "coordinator"):
+        # Before the lookup: people outside the backbone learn nothing about who exists.
+        raise PermissionDenied
     person = get_object_or_404(User, pk=pk)
     if not user_may(request.user, "second_factor.reset", person):
         raise PermissionDenied

@@ -334,6 +334,19 @@ def test_who_may_reset(client, lead, actor_kind, target_kind, allowed):
         assert not Event.objects.filter(action="second_factor.reset").exists()
 
 
+def test_reset_tells_a_partner_nothing_about_who_exists(client, lead):
+    client.force_login(lead)
+    missing = reverse("second_factor_reset", kwargs={"pk": 999999})
+    assert client.get(missing).status_code == 403
+    assert client.post(missing).status_code == 403
+
+
+def test_enrolment_page_with_the_secret_is_never_cached(client):
+    password_signin(client, staff_person())
+    page = client.get(reverse("mfa_activate_totp"))
+    assert "no-store" in page["Cache-Control"]
+
+
 def test_reset_page_sends_the_signed_out_to_sign_in(client):
     target = staff_person()
     response = client.post(reverse("second_factor_reset", kwargs={"pk": target.pk}))
