@@ -248,24 +248,47 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, ReminderPreference]:
 # --- the sweep --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SweepLine:
+    """One reminder a sweep sent (or, in a preview, would send): who gets what, and why."""
+
+    source: str
+    subject: str
+    stage_label: str
+    recipient_email: str
+    role: str
+    template: str
+
+
 @dataclass
 class SweepResult:
     considered: int = 0
     claimed: int = 0
     skipped_already_sent: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
+    lines: list[SweepLine] = field(default_factory=list)
 
 
 def _key(ct_id: int, subject_id: int, stage: str, email: str) -> tuple:
     return (ct_id, subject_id, stage, email.lower())
 
 
-def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
+def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
+    """Claim and send every reminder that is due now. With ``dry_run`` nothing is claimed
+    or sent: the result lists what a sweep would send at this moment."""
     now = now or timezone.now()
     result = SweepResult()
     for name, source in sources().items():
         dues = list(source.due(now=now))
-        claimed = _claim_and_send(source=name, dues=dues, now=now)
+        if dry_run:
+            planned = _unclaimed(dues=dues)
+            claimed = len(planned)
+            result.lines.extend(
+                _line(source=name, due=due, recipient=recipient)
+                for due, recipient in planned.values()
+            )
+        else:
+            claimed = _claim_and_send(source=name, dues=dues, now=now, lines=result.lines)
         result.considered += sum(len(d.recipients) for d in dues)
         result.claimed += claimed
         result.by_source[name] = claimed
@@ -273,12 +296,19 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
     return result
 
 
-def _claim_and_send(
-    *, source: str, dues: list[Due], now: datetime, manual_by: User | None = None
-) -> int:
-    if not dues:
-        return 0
-    sweep = uuid.uuid4()
+def _line(*, source: str, due: Due, recipient: Recipient) -> SweepLine:
+    return SweepLine(
+        source=source,
+        subject=str(due.subject),
+        stage_label=due.stage_label,
+        recipient_email=recipient.email,
+        role=recipient.role,
+        template=due.template,
+    )
+
+
+def _unclaimed(*, dues: list[Due]) -> dict[tuple, tuple[Due, Recipient]]:
+    """{claim key: (due, recipient)} for every recipient of ``dues`` not claimed yet."""
     ct_by_model: dict[type, ContentType] = {}
     planned: dict[tuple, tuple[Due, Recipient]] = {}
     for due in dues:
@@ -301,8 +331,23 @@ def _claim_and_send(
             ).values_list("subject_type_id", "subject_id", "stage", "recipient_email")
             for row in existing:
                 planned.pop(_key(*row), None)
+    return planned
+
+
+def _claim_and_send(
+    *,
+    source: str,
+    dues: list[Due],
+    now: datetime,
+    manual_by: User | None = None,
+    lines: list[SweepLine] | None = None,
+) -> int:
+    if not dues:
+        return 0
+    planned = _unclaimed(dues=dues)
     if not planned:
         return 0
+    sweep = uuid.uuid4()
     with transaction.atomic():
         Reminder.objects.bulk_create(
             [
@@ -337,6 +382,8 @@ def _claim_and_send(
                 )
             ]
             outgoing.append(_outgoing(due=due, recipient=recipient, manual=manual_by is not None))
+            if lines is not None:
+                lines.append(_line(source=source, due=due, recipient=recipient))
         # A sweep can send thousands: the outbox stores them with multi-row INSERTs.
         for reminder, message in zip(mine, outbox_send_templated_many(outgoing), strict=True):
             reminder.message = message
