@@ -491,9 +491,7 @@ def test_remind_all_asks_first_with_the_counts_and_sends_nothing_on_get(
     assert not Reminder.objects.exists()
 
 
-def test_remind_all_skips_the_recently_reminded_unless_confirmed(
-    client_for, coordinator, network
-):
+def test_remind_all_skips_the_recently_reminded_unless_confirmed(client_for, coordinator, network):
     client = client_for(coordinator)
     client.post(remind_url(network.blocks["draft"]))
     page = client.get(remind_all_url(network)).content.decode()
