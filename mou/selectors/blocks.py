@@ -74,6 +74,17 @@ def blocks_of_user(*, version: MouVersion, user: User) -> list[RoleBlock]:
     )
 
 
+def block_open_of_user(*, user: User) -> RoleBlock | None:
+    """The person's block in the newest version open for blocks, if they have one."""
+    return (
+        RoleBlock.objects.filter(
+            version__status=MouVersion.Status.OPEN, partner_id__in=list(memberships(user))
+        )
+        .order_by("-version__number", "partner__name")
+        .first()
+    )
+
+
 def block_for_page(*, version_pk: int, pk: int) -> RoleBlock:
     return get_object_or_404(
         RoleBlock.objects.select_related(
