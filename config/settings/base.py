@@ -154,9 +154,16 @@ if env("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEV_MAILBOX = env.bool("DEV_MAILBOX", default=not env("EMAIL_URL", default=""))
+# Seconds an SMTP connect or reply may take: a mail server that stops answering fails the
+# delivery (retried later) instead of holding a worker until its hard time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# Redis: a task taken by a worker that died before acknowledging it (acks late) is handed
+# out again after this many seconds. Keep it above the longest retry delay (an hour) and
+# every task's hard time limit.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery-broker")))
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -169,14 +176,15 @@ if CELERY_BROKER_URL == "filesystem://":
     for _folder in ("out", "processed", "control"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A task taken by a worker that died before acknowledging it (acks late) is handed out
-    # again after this many seconds. Keep it above the longest retry delay (an hour).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 # Seconds before the first retry of a failed delivery; it doubles up to an hour.
 OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
 CELERY_TASK_ACKS_LATE = True
+# Every task has a soft limit (SoftTimeLimitExceeded is raised inside it, so it can record
+# the failure) and a hard one (the pool process is killed). Tasks that need longer (PDF
+# rendering, the reminder sweep) set their own. Enforced by the prefork pool, the default.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
