@@ -115,7 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image builds it in); relative to the project folder.
+STATIC_ROOT = BASE_DIR / env("STATIC_ROOT", default="staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside the web root and are served only through views that check
 # permissions; there is deliberately no MEDIA_URL route.
@@ -179,6 +180,8 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 # Seconds before the first retry of a failed delivery; it doubles up to an hour.
 OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
+# Several portals (or a test run) can share one Redis by giving each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 # Every task has a soft limit (SoftTimeLimitExceeded is raised inside it, so it can record
 # the failure) and a hard one (the pool process is killed). Tasks that need longer (PDF
