@@ -194,8 +194,8 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         lease_until=lease_until,
         status=OutboxMessage.Status.SENT,
         sent_at=timezone.now(),
+        # last_error stays: the outbox keeps showing what went wrong before it went out.
         next_attempt_at=None,
-        last_error="",
     )
     return message
 
