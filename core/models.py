@@ -96,6 +96,8 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        # Claimed by a worker that is talking to the mail server (see lease_until).
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed, will retry"
         GAVE_UP = "gave_up", "Failed"
@@ -119,6 +121,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # While SENDING: until when the claiming worker owns the message. A worker killed
+    # mid-send leaves it SENDING; once this passes, the flush hands it over again.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -58,3 +58,17 @@ def test_production_requires_the_second_factor_unless_told_not_to(value, expecte
     result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "10"), ("4", "4")])
+def test_mail_has_a_timeout_read_from_the_environment(given, expected):
+    env = {**PRODUCTION_ENV, **({"EMAIL_TIMEOUT": given} if given else {})}
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from django.core.mail import get_connection; "
+        "print(settings.EMAIL_TIMEOUT, get_connection().timeout)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [expected, expected]
