@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,7 +8,8 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("dashboard/", include("dashboard.urls")),
     path("accounts/", include("core.urls")),
-    path("dev/", include("core.urls_dev")),
+    # The development mailbox exists only where the settings turn it on (never production).
+    *([path("dev/", include("core.urls_dev"))] if settings.DEV_MAILBOX else []),
     path("", include("partnership.urls")),
     path("mou/", include("mou.urls")),
     path("matrix/", include("needs_matrix.urls")),
