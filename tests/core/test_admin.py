@@ -176,3 +176,31 @@ def test_staff_cannot_change_the_roles_of_a_privileged_account(staff, superuser,
     )
     assert response.status_code == 302
     assert Membership.objects.get(pk=ordinary.pk).role == "lead"
+
+
+def test_staff_cannot_change_a_privileged_accounts_role_from_the_partner_page(
+    staff, superuser, partner
+):
+    membership = factories.MembershipFactory(user=superuser, partner=partner, role="viewer")
+    data = {
+        "name": partner.name,
+        "kind": partner.kind,
+        "status": partner.status,
+        "region": partner.region,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-partner": partner.pk,
+        "memberships-0-user": superuser.pk,
+        "memberships-0-role": "lead",
+    }
+    url = reverse("admin:partnership_partner_change", args=[partner.pk])
+    response = _client(staff).post(url, {**data, "name": "Renamed District"})
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    partner.refresh_from_db()
+    # Nothing of the save stays: neither the role nor the partner's new name.
+    assert membership.role == "viewer" and partner.name != "Renamed District"
+    assert _client(superuser).post(url, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "lead"
