@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
 from core.models import Event, OutboxMessage, User
-from core.services.accounts import account_email_changed
+from core.permissions import account_is_privileged
+from core.services.accounts import account_email_changed, account_privileges_gained
 
 
 class SuperuserWritesAdmin(admin.ModelAdmin):
@@ -53,7 +54,12 @@ class UserAdmin(SuperuserWritesAdmin, BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
 
     def save_model(self, request, obj, form, change):
+        was_privileged = change and any(
+            form.initial.get(flag) for flag in ("is_coordinator", "is_staff", "is_superuser")
+        )
         super().save_model(request, obj, form, change)
+        if change and not was_privileged and account_is_privileged(obj):
+            account_privileges_gained(user=obj, by=request.user, request=request)
         if change and "email" in form.changed_data:
             # As in the portal: links and sessions die, the old address is told.
             account_email_changed(

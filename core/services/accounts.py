@@ -107,12 +107,37 @@ def reminder_preference_save(*, user: User, delegate_email: str, editor_opt_in: 
     return pref
 
 
+def account_signout_everywhere(*, user: User) -> None:
+    """Void every sign-in link mailed to ``user`` and end their sessions on every device
+    (``link_version`` is part of the session hash)."""
+    user.link_version += 1
+    user.save(update_fields=["link_version"])
+
+
+def account_privileges_gained(*, user: User, by: User | None, request=None) -> None:
+    """``user`` just became a coordinator, staff member or superuser. A session opened
+    with a sign-in link (perhaps a forwarded one) must not carry the new rights: every
+    session ends, and the person signs in again with their password."""
+    account_signout_everywhere(user=user)
+    event_record(
+        action="account.privileges_gained",
+        actor=by,
+        subject=user,
+        summary=f"{user.email} became coordinator, staff or superuser; signed out everywhere",
+        data={
+            "coordinator": user.is_coordinator,
+            "staff": user.is_staff,
+            "superuser": user.is_superuser,
+        },
+        request=request,
+    )
+
+
 def account_email_changed(*, user: User, old_email: str, by: User | None, request=None) -> None:
     """After ``user``'s address was changed and saved: every sign-in link mailed before
     and every session, on every device, stop working (``link_version`` is part of the
     session hash), and the old address is told, so a takeover does not go unnoticed."""
-    user.link_version += 1
-    user.save(update_fields=["link_version"])
+    account_signout_everywhere(user=user)
     outbox_send_templated(
         to=old_email,
         template="email_changed",

@@ -204,3 +204,21 @@ def test_staff_cannot_change_a_privileged_accounts_role_from_the_partner_page(
     assert _client(superuser).post(url, data).status_code == 302
     membership.refresh_from_db()
     assert membership.role == "lead"
+
+
+def test_promotion_in_the_admin_ends_the_sessions_a_link_opened(superuser, lead):
+    from core.services.signin import signin_token_make
+
+    token = signin_token_make(user=lead, next_path="/")
+    lead_browser = Client()
+    assert lead_browser.get(reverse("accounts:link", kwargs={"token": token})).status_code == 302
+    assert lead_browser.get("/").status_code == 200
+    response = _client(superuser).post(
+        reverse("admin:core_user_change", args=[lead.pk]), _user_form(lead, is_coordinator="on")
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.is_coordinator
+    # The session the link opened does not become a coordinator's session.
+    response = lead_browser.get(reverse("dashboard:index"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
