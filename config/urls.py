@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,7 +19,8 @@ urlpatterns = [
         views_mfa.second_factor_reset,
         name="second_factor_reset",
     ),
-    path("dev/", include("core.urls_dev")),
+    # The development mailbox exists only where the settings turn it on (never production).
+    *([path("dev/", include("core.urls_dev"))] if settings.DEV_MAILBOX else []),
     path("", include("partnership.urls")),
     path("mou/", include("mou.urls")),
     path("matrix/", include("needs_matrix.urls")),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.identity import email_identity
 from core.models import ReminderPreference
 
 
@@ -29,7 +30,7 @@ class ReminderPreferenceForm(forms.ModelForm):
         self.user = user
 
     def clean_delegate_email(self) -> str:
-        email = self.cleaned_data["delegate_email"].strip().lower()
-        if email and email == self.user.email.lower():
+        email = email_identity(self.cleaned_data["delegate_email"])
+        if email and email == email_identity(self.user.email):
             raise forms.ValidationError("Your delegate must be someone else.")
         return email

@@ -1,11 +1,15 @@
 """People who sign in, the audit trail and the e-mail outbox."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from core.identity import email_identity
 
 
 class UserManager(BaseUserManager):
@@ -14,7 +18,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **fields):
         if not email:
             raise ValueError("A user needs an e-mail address.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_identity(email), **fields)
         if password:
             user.set_password(password)
         else:
@@ -27,6 +31,14 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_superuser", True)
         fields.setdefault("is_coordinator", True)
         return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        # Password sign-in looks people up here: by the same identity the limits count.
+        return self.get(email=email_identity(username or ""))
+
+    def by_email(self, email: str) -> models.QuerySet:
+        """Everyone whose address is ``email`` in any spelling (at most one person)."""
+        return self.filter(email=email_identity(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -63,6 +75,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        # full_clean() stores the address in its one spelling, so that the unique
+        # constraint refuses a full-width or differently cased copy of someone's address.
+        return email_identity(username) if isinstance(username, str) else username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, secret=None) -> str:
+        # Sessions are checked against this on every request: raising link_version (a
+        # changed address, a deactivation) signs the person out on every device, as a
+        # password change does. At version 0 it is Django's own hash, so sessions made
+        # before this rule existed stay valid.
+        value = self.password if not self.link_version else f"{self.password}:{self.link_version}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Event(models.Model):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
+from core.identity import email_identity
 from core.models import User
 from core.text import clean_text
 from meetings.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, attachment_check
@@ -102,8 +103,8 @@ class AttendanceAddForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices, initial="invited")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        email = email_identity(self.cleaned_data["email"])
+        user = User.objects.by_email(email).filter(is_active=True).first()
         if user is None:
             raise ValidationError("No one with this e-mail address has an account in the portal.")
         self.cleaned_data["user"] = user
@@ -207,7 +208,7 @@ class ActionItemForm(forms.Form):
                 if "owner_email" not in self.errors:
                     self.add_error("owner_email", "Give the e-mail address of the person.")
             else:
-                user = User.objects.filter(email__iexact=email, is_active=True).first()
+                user = User.objects.by_email(email).filter(is_active=True).first()
                 if user is None:
                     self.add_error("owner_email", "No one with this e-mail address has an account.")
                 data["owner_user"] = user

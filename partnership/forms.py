@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.identity import email_identity
 from core.models import User
 from partnership.models import Membership, Partner, PartnerKind, Workgroup
 
@@ -81,8 +82,8 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        taken = User.objects.filter(email__iexact=email)
+        email = email_identity(self.cleaned_data["email"])
+        taken = User.objects.by_email(email)
         if self.person is not None:
             taken = taken.exclude(pk=self.person.pk)
         if taken.exists():
@@ -154,13 +155,13 @@ class PartnerPersonAddForm(forms.Form):
             )
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return email_identity(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()
         email = data.get("email")
         if email:
-            self.existing = User.objects.filter(email__iexact=email).first()
+            self.existing = User.objects.by_email(email).first()
             if self.existing is None and not data.get("full_name", "").strip():
                 self.add_error("full_name", "Enter the name of this new person.")
             if self.existing is not None and not self.existing.is_active:
@@ -229,8 +230,8 @@ class WorkgroupMemberForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        self.person = User.objects.filter(email__iexact=email).first()
+        email = email_identity(self.cleaned_data["email"])
+        self.person = User.objects.by_email(email).first()
         if self.person is None:
             raise ValidationError(
                 f"Nobody with the e-mail address {email} is in the portal. Add them on the "

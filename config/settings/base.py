@@ -163,7 +163,8 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-DEV_MAILBOX = env.bool("DEV_MAILBOX", default=not env("EMAIL_URL", default=""))
+# Only the local (and test) settings may turn the mailbox on; see config/settings/local.py.
+DEV_MAILBOX = False
 # Seconds an SMTP connect or reply may take: a mail server that stops answering fails the
 # delivery (retried later) instead of holding a worker until its hard time limit.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from core.models import Reminder, ReminderPreference, ReminderSchedule, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated_many
-from core.services.signin import signin_link_make
+from core.services.signin import link_signs_in, signin_link_make
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +417,9 @@ def _outgoing(*, due: Due, recipient: Recipient, manual: bool) -> dict:
             "stage_label": due.stage_label,
             "role": recipient.role,
             "link": link,
-            "personal_link": recipient.user is not None,
+            # Coordinators and staff get the page's plain address (they sign in with their
+            # password): the e-mail must not call it a personal sign-in link.
+            "personal_link": link_signs_in(recipient.user),
             "manual": manual,
             "recipient_email": recipient.email,
         },

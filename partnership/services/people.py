@@ -3,11 +3,15 @@
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.identity import email_identity
 from core.models import OutboxMessage, User
+from core.permissions import account_change_allowed
+from core.services.accounts import account_email_changed
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
@@ -21,13 +25,26 @@ def _email_error(email: str) -> dict:
     return {"email": [f"Someone with the e-mail address {email} is already in the portal."]}
 
 
+PERSON_LOCKED = (
+    "Only a superuser can change a coordinator's, staff member's or superuser's account "
+    "(their details, access and roles at partners)."
+)
+
+
 def _email_normalize(email: str) -> str:
-    return text_clean(email).lower()
+    return email_identity(text_clean(email))
 
 
 def _email_check(*, email: str, exclude_pk: int | None = None) -> None:
-    if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+    if User.objects.by_email(email).exclude(pk=exclude_pk).exists():
         raise ValidationError(_email_error(email))
+
+
+def person_change_check(*, person: User, by: User | None) -> None:
+    """Refuse a change to ``person`` that ``by`` may not make (the permission module
+    decides); every service that changes a person asks here first."""
+    if not account_change_allowed(by, person):
+        raise PermissionDenied(PERSON_LOCKED)
 
 
 def person_create(
@@ -60,20 +77,24 @@ def person_create(
     return person
 
 
+@transaction.atomic
 def person_update(
     *, person: User, data: Mapping, by: User | None, request: HttpRequest | None = None
 ) -> User:
+    person_change_check(person=person, by=by)
     data = {field: text_clean(data[field]) for field in PERSON_FIELDS if field in data}
     if "email" in data:
-        data["email"] = data["email"].lower()
+        data["email"] = email_identity(data["email"])
         _email_check(email=data["email"], exclude_pk=person.pk)
+    old_email = person.email
     changed = fields_apply(person, data, PERSON_FIELDS)
     if not changed:
         return person
-    if "email" in changed:
-        # Links already mailed to the old address must stop working.
-        person.link_version += 1
     save_validated(person, race_error=_email_error(person.email))
+    if "email" in changed:
+        # Links mailed to the old address and open sessions stop working; the old
+        # address hears of it.
+        account_email_changed(user=person, old_email=old_email, by=by, request=request)
     event_record(
         action="person.updated",
         actor=by,
@@ -89,6 +110,7 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
     """No more sign-in: the account is inactive and every link sent before is void."""
     if by is not None and person.pk == by.pk:
         raise ValidationError("You cannot deactivate yourself.")
+    person_change_check(person=person, by=by)
     if not person.is_active:
         return person
     person.is_active = False
@@ -105,6 +127,7 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
 
 
 def person_reactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+    person_change_check(person=person, by=by)
     if person.is_active:
         return person
     person.is_active = True
@@ -128,6 +151,7 @@ def membership_set(
     request: HttpRequest | None = None,
 ) -> Membership:
     """Give ``user`` the role at ``partner``, or change the role they already have."""
+    person_change_check(person=user, by=by)
     membership = Membership.objects.filter(user=user, partner=partner).first()
     previous = membership.role if membership else None
     if membership is None:
@@ -153,6 +177,7 @@ def membership_remove(
     *, membership: Membership, by: User | None, request: HttpRequest | None = None
 ) -> None:
     user, partner, role = membership.user, membership.partner, membership.role
+    person_change_check(person=user, by=by)
     membership.delete()
     event_record(
         action="membership.removed",

@@ -1,7 +1,7 @@
 """Partner directory and pages: parse, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -142,6 +142,9 @@ def partner_person_add(request, pk: int):
         if form.is_valid():
             try:
                 return _partner_person_add(request, partner, form)
+            except PermissionDenied as denied:
+                form.add_error("email", str(denied))
+                return render(request, "partnership/partner_person_add.html", context, status=403)
             except ValidationError as error:
                 errors_into_form(form, error)
         return render(request, "partnership/partner_person_add.html", context, status=400)
@@ -182,13 +185,16 @@ def membership_role(request, pk: int, membership_pk: int):
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _partner_page(request, partner, status=400, page_error="Choose a valid role.")
-    services.membership_set(
-        user=membership.user,
-        partner=partner,
-        role=form.cleaned_data["role"],
-        by=request.user,
-        request=request,
-    )
+    try:
+        services.membership_set(
+            user=membership.user,
+            partner=partner,
+            role=form.cleaned_data["role"],
+            by=request.user,
+            request=request,
+        )
+    except PermissionDenied as denied:
+        return _partner_page(request, partner, status=403, page_error=str(denied))
     messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
     return redirect("partnership:partner_detail", pk=partner.pk)
 
@@ -200,6 +206,9 @@ def membership_remove(request, pk: int, membership_pk: int):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "partner"), pk=membership_pk, partner=partner
     )
-    services.membership_remove(membership=membership, by=request.user, request=request)
+    try:
+        services.membership_remove(membership=membership, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _partner_page(request, partner, status=403, page_error=str(denied))
     messages.success(request, f"{membership.user} no longer has a role at {partner.name}.")
     return redirect("partnership:partner_detail", pk=partner.pk)

@@ -1,14 +1,16 @@
 """People (coordinators only): list, add, edit, deactivate, invite."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import User
-from core.services.signin import safe_next_path
+from core.permissions import user_may
+from core.services.signin import link_signs_in, safe_next_path
 from core.views_helpers import check, require
 from partnership import selectors, services
 from partnership.forms import (
@@ -89,6 +91,16 @@ def _person(request, pk: int) -> User:
     return person
 
 
+def _person_locked(request, person: User, message: str | None = None):
+    """403 with the reason: only a superuser changes staff, superusers and coordinators."""
+    return render(
+        request,
+        "partnership/person_locked.html",
+        {"person": person, "message": message or services.PERSON_LOCKED},
+        status=403,
+    )
+
+
 def _person_page(request, person: User, *, form=None, invite_form=None, status=200, **extra):
     if form is None:
         form = PersonForm(
@@ -97,6 +109,8 @@ def _person_page(request, person: User, *, form=None, invite_form=None, status=2
         )
     context = {
         "person": person,
+        "can_change": user_may(request.user, "person.change", person),
+        "link_signs_in": link_signs_in(person),
         "form": form,
         "invite_form": invite_form or InviteForm(person=person),
         "invitations": selectors.person_invitations(person=person),
@@ -111,15 +125,22 @@ def person_detail(request, pk: int):
     person = _person(request, pk)
     if request.method == "GET":
         return _person_page(request, person)
+    if not user_may(request.user, "person.change", person):
+        return _person_locked(request, person)
     form = PersonForm(request.POST, person=person)
     if form.is_valid():
         try:
             services.person_update(
                 person=person, data=form.cleaned_data, by=request.user, request=request
             )
+        except PermissionDenied as denied:
+            return _person_locked(request, person, str(denied))
         except ValidationError as error:
             errors_into_form(form, error)
         else:
+            if person.pk == request.user.pk:
+                # A new address signs out every session but the one that made the change.
+                update_session_auth_hash(request, person)
             messages.success(request, f"{person.full_name} was saved.")
             return redirect("partnership:person_detail", pk=person.pk)
     return _person_page(request, _person(request, pk), form=form, status=400)
@@ -131,6 +152,8 @@ def person_deactivate(request, pk: int):
     person = _person(request, pk)
     try:
         services.person_deactivate(person=person, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _person_locked(request, person, str(denied))
     except ValidationError as error:
         return _person_page(request, person, status=409, page_error=" ".join(error.messages))
     messages.success(
@@ -144,7 +167,12 @@ def person_deactivate(request, pk: int):
 @require("person.manage")
 def person_reactivate(request, pk: int):
     person = _person(request, pk)
-    services.person_reactivate(person=person, by=request.user, request=request)
+    if not user_may(request.user, "person.change", person):
+        return _person_locked(request, person)
+    try:
+        services.person_reactivate(person=person, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _person_locked(request, person, str(denied))
     messages.success(request, f"{person} is active again. Send an invitation so they can sign in.")
     return redirect("partnership:person_detail", pk=person.pk)
 
