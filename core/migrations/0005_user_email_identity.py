@@ -26,6 +26,6 @@ def emails_normalize(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_outbox_attachments")]
+    dependencies = [("core", "0004_outbox_sending_lease")]
 
     operations = [migrations.RunPython(emails_normalize, migrations.RunPython.noop)]
