@@ -72,3 +72,12 @@ def _network_view(user, obj) -> bool:
 @rule("coordinator")
 def _coordinator(user, obj) -> bool:
     return is_coordinator(user)
+
+
+def sees_partner_private(user, partner_id: int | None) -> bool:
+    """Coordinators and the partner's own people: who may read what a partner has not had
+    accepted yet, and the personal contact details (e-mail addresses, phone numbers) it
+    typed. Everyone else in the network sees a partner's accepted work and names only."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return is_coordinator(user) or partner_role(user, partner_id) is not None
