@@ -201,7 +201,6 @@ def document_for(*, version: MouVersion, viewer: User | None) -> dict:
         if not user_may(viewer, "mou.block.contacts", block):
             for name in PRIVATE_CONTACT_FIELDS:
                 setattr(block, name, "")
-            block.contacts_hidden = True
     return {"version": version, "blocks": blocks, "viewer": viewer}
 
 

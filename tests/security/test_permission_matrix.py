@@ -36,6 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.models import User
 from mou import services as mou_services
 from mou.models import RoleBlock, SignatureRequest
+from needs_matrix.models import MatrixEntry
 from tests import factories
 from tests.security.conftest import COMPLETE, OTHER_FROZEN, ROLES, World, _accept, _block
 
@@ -493,6 +494,15 @@ MARKERS: dict[str, tuple[str | Callable[[World], str], set[str]]] = {
     "frozen: other's contact e-mail": (OTHER_FROZEN["contact_email"], OTHER_SIDE),
     "frozen: other's contact phone": (OTHER_FROZEN["contact_phone"], OTHER_SIDE),
     "frozen: other's signing leader e-mail": (OTHER_FROZEN["signing_leader_email"], OTHER_SIDE),
+    # the needs matrix: a row's notes are its partner's (the grid shows stances only)
+    "own matrix note": ("Own-matrix-note-H3cw", OWN),
+    "other's matrix note": ("Other-matrix-note-P9ds", OTHER_SIDE),
+    "other's capacity note": ("Other-capacity-note-P9ds", OTHER_SIDE),
+    # a meeting's notes and decisions are a draft for coordinators until published
+    "draft meeting notes": ("Schools want project-based science.", COORDINATOR),
+    "draft meeting decisions": ("Each partner drafts its MOU block", COORDINATOR),
+    # what the coordinator asked the other partner to change
+    "review comment to the other partner": ("Other-review-comment-T5xb", OTHER_SIDE),
     # people
     "lead's e-mail": (lambda w: w.people["lead"].email, OWN),
     "lead's phone": (LEAD_PHONE, OWN),
@@ -528,6 +538,17 @@ def world(world: World) -> World:
     third_lead = factories.MembershipFactory(partner=third, role="lead").user
     RoleBlock.objects.create(version=world.version, partner=third)
     _accept(_block(world.version, third), third_lead, coordinator, THIRD_ACCEPTED)
+    # The coordinator sends the other partner's block back with a comment; it is submitted
+    # again, so it stays unaccepted and keeps the comment in its review trail.
+    other = RoleBlock.objects.select_related("version", "partner").get(pk=other.pk)
+    other = mou_services.block_request_changes(
+        block=other, user=coordinator, comment="Other-review-comment-T5xb: name a contact."
+    )
+    mou_services.block_submit(block=other, user=other_lead, expected_revision=other.revision)
+    MatrixEntry.objects.filter(partner=world.partner).update(note="Own-matrix-note-H3cw")
+    MatrixEntry.objects.filter(partner=world.other_partner).update(
+        note="Other-matrix-note-P9ds", capacity_note="Other-capacity-note-P9ds"
+    )
     User.objects.filter(pk=lead.pk).update(phone=LEAD_PHONE)
     User.objects.filter(pk=other_lead.pk).update(phone=OTHER_LEAD_PHONE)
     return world
@@ -602,6 +623,29 @@ SHOWN: list[Shown] = [
         "mou:block",
         block_kwargs,
         {"own draft text": OWN, "own contact e-mail": OWN, "own contact phone": OWN},
+    ),
+    Shown(
+        "mou:block",
+        lambda w, role: {
+            "version_pk": w.version.pk,
+            "pk": RoleBlock.objects.get(version=w.version, partner=w.other_partner).pk,
+        },
+        {"other's submitted text": OTHER_SIDE, "review comment to the other partner": OTHER_SIDE},
+    ),
+    Shown(
+        "needs_matrix:row_edit",
+        lambda w, role: {"partner_pk": w.partner.pk},
+        {"own matrix note": OWN},
+    ),
+    Shown(
+        "needs_matrix:row_edit",
+        lambda w, role: {"partner_pk": w.other_partner.pk},
+        {"other's matrix note": OTHER_SIDE, "other's capacity note": OTHER_SIDE},
+    ),
+    Shown(
+        "meetings:detail",
+        pk("meeting"),
+        {"draft meeting notes": COORDINATOR, "draft meeting decisions": COORDINATOR},
     ),
     Shown(
         "partnership:partner_detail",
