@@ -106,3 +106,12 @@ def _second_factor_reset(user, person) -> bool:
 @rule("person.change")
 def _person_change(user, person) -> bool:
     return account_change_allowed(user, person)
+
+
+def sees_partner_private(user, partner_id: int | None) -> bool:
+    """Coordinators and the partner's own people: who may read what a partner has not had
+    accepted yet, and the personal contact details (e-mail addresses, phone numbers) it
+    typed. Everyone else in the network sees a partner's accepted work and names only."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return is_coordinator(user) or partner_role(user, partner_id) is not None

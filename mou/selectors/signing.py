@@ -62,8 +62,24 @@ def _matrix_appendix(matrix: dict) -> dict:
     }
 
 
+# The frozen record keeps these (its hash covers them); the document every party reads
+# does not show them: other organizations' e-mail addresses and phones are for coordinators.
+_PRIVATE_BLOCK_FIELDS = ("contact_email", "contact_phone", "signing_leader_email")
+
+
+def _without_email(person: dict) -> dict:
+    return {key: value for key, value in person.items() if key != "email"}
+
+
+def _public_partner(partner: dict) -> dict:
+    block = {k: v for k, v in partner["block"].items() if k not in _PRIVATE_BLOCK_FIELDS}
+    return {**partner, "block": block, "signing_leader": _without_email(partner["signing_leader"])}
+
+
 def signing_document(*, frozen: FrozenMou) -> dict:
-    """The frozen content, ready for the one template the signing page and the PDF share."""
+    """The frozen content, ready for the one template the signing page and the PDF share:
+    one document for every reader (each partner's people, every signer by link), so it
+    carries no e-mail address or phone number of anyone."""
     content = frozen.content
     version = content["version"]
     return {
@@ -75,8 +91,11 @@ def signing_document(*, frozen: FrozenMou) -> dict:
         "frozen_at": _when(content["frozen_at"]),
         "signing_deadline": _when(content["signing_deadline"]),
         "content_sha256": frozen.content_sha256,
-        "backbone": content["backbone"],
-        "partners": content["partners"],
+        "backbone": {
+            **content["backbone"],
+            "countersigner": _without_email(content["backbone"]["countersigner"]),
+        },
+        "partners": [_public_partner(partner) for partner in content["partners"]],
         "left_out": content["left_out"],
         "matrix": _matrix_appendix(content["matrix"]),
     }
