@@ -181,7 +181,7 @@ def test_the_admin_refuses_a_full_width_duplicate(lead):
 
 
 def test_the_migration_stores_old_spellings_in_the_one_form(lead, editor):
-    migration = importlib.import_module("core.migrations.0004_user_email_identity")
+    migration = importlib.import_module("core.migrations.0005_user_email_identity")
     User.objects.filter(pk=lead.pk).update(email="Lead.Person@" + full_width("example") + ".org")
     # A second account whose address folds onto the first is left alone, not merged.
     User.objects.filter(pk=editor.pk).update(email="LEAD.person@example.org")

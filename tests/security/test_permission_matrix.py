@@ -123,6 +123,9 @@ TABLE: dict[str, Row] = {
     "dashboard:export_csv": coordinator_only(post=False),
     "dashboard:export_xlsx": coordinator_only(post=False),
     "dashboard:remind": Row(get=None, post=expect(COORDINATOR), kwargs=pk("block")),
+    # Asks before a second reminder within a day; with none recent it goes back (a redirect).
+    "dashboard:remind_confirm": Row(get=expect(COORDINATOR), kwargs=pk("block")),
+    "dashboard:remind_all": coordinator_only(),
     # signing in
     "accounts:login": Row(get=everyone("ok"), post=everyone("ok")),
     # Signing out ends on the sign-in page, for everyone.
