@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.validators import single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -33,9 +35,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: backbone staff (coordinators) and the people of partner organizations."""
 
     email = models.EmailField("e-mail", max_length=254, unique=True)
-    full_name = models.CharField(max_length=200)
-    title = models.CharField("job title", max_length=200, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    full_name = models.CharField(max_length=200, validators=[single_line])
+    title = models.CharField("job title", max_length=200, blank=True, validators=[single_line])
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     is_coordinator = models.BooleanField(
         default=False, help_text="Backbone staff: sees and manages the whole network."
     )
