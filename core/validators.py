@@ -76,8 +76,8 @@ def single_line(value: str | None) -> None:
 # --- links ----------------------------------------------------------------------------------
 
 LINK_MESSAGE = (
-    "Enter a full web address that starts with http:// or https://, or a portal address "
-    "that starts with a single /."
+    "Enter a valid URL: a full web address that starts with http:// or https://, or a "
+    "portal address that starts with a single /."
 )
 _http_url = URLValidator(schemes=["http", "https"])
 # Browsers turn "\" into "/" and drop tabs and line breaks from URLs: "/\evil.example" and
