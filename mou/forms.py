@@ -41,7 +41,10 @@ class VersionForm(forms.ModelForm):
 
 
 class RoleTemplateForm(forms.ModelForm):
-    title = SingleLineField(max_length=RoleTemplate._meta.get_field("title").max_length)
+    title = SingleLineField(
+        max_length=RoleTemplate._meta.get_field("title").max_length,
+        help_text=RoleTemplate._meta.get_field("title").help_text,
+    )
 
     class Meta:
         model = RoleTemplate
