@@ -10,6 +10,7 @@
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -86,8 +87,10 @@ def test_one_line_fields_refuse_breaks_and_control_characters(world, bad):
 
 
 def test_a_stored_title_with_line_breaks_gives_a_valid_calendar(world):
+    # PostgreSQL refuses NUL in text; SQLite keeps it, so a legacy row there may hold one.
+    nul = "\x00" if connection.vendor == "sqlite" else ""
     Meeting.objects.filter(pk=world.meeting.pk).update(
-        title=NEWLINE_TITLE + "\x00", place="Room\n101", agenda="1. Welcome\n2. Homework\x07"
+        title=NEWLINE_TITLE + nul, place="Room\n101", agenda="1. Welcome\n2. Homework\x07"
     )
     world.people["lead"].__class__.objects.filter(pk=world.people["lead"].pk).update(
         full_name="Dana\nReyes"
