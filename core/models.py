@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from core.identity import email_identity
+from core.validators import single_line
 
 
 class UserManager(BaseUserManager):
@@ -45,9 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: backbone staff (coordinators) and the people of partner organizations."""
 
     email = models.EmailField("e-mail", max_length=254, unique=True)
-    full_name = models.CharField(max_length=200)
-    title = models.CharField("job title", max_length=200, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    full_name = models.CharField(max_length=200, validators=[single_line])
+    title = models.CharField("job title", max_length=200, blank=True, validators=[single_line])
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     is_coordinator = models.BooleanField(
         default=False, help_text="Backbone staff: sees and manages the whole network."
     )

@@ -108,7 +108,10 @@ def meeting_edit(request, pk: int):
     if request.method == "POST":
         if not form.is_valid():
             return render(
-                request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, 400
+                request,
+                "meetings/meeting_form.html",
+                {"form": form, "meeting": meeting},
+                status=400,
             )
         services.meeting_update(
             meeting=meeting, actor=request.user, values=form.cleaned_data, request=request

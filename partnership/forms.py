@@ -3,8 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import SingleLineField, help_text_from_data
 from core.identity import email_identity
 from core.models import User
+from core.validators import absolute_link_validator
 from partnership.models import Membership, Partner, PartnerKind, Workgroup
 
 DESCRIPTION_MAX = 5000
@@ -28,7 +30,7 @@ def _field_max(model, name: str) -> int:
 
 
 class PartnerForm(forms.Form):
-    name = forms.CharField(max_length=_field_max(Partner, "name"))
+    name = SingleLineField(max_length=_field_max(Partner, "name"))
     kind = forms.ChoiceField(choices=PartnerKind.choices)
     status = forms.ChoiceField(
         choices=NEW_PARTNER_STATUSES,
@@ -36,13 +38,16 @@ class PartnerForm(forms.Form):
         help_text="Prospective partners are listed for coordinators only; their people "
         "cannot sign in until the partner is active.",
     )
-    region = forms.CharField(
+    region = SingleLineField(
         max_length=_field_max(Partner, "region"),
         required=False,
         help_text="For example: Salem, Marion County.",
     )
     website = forms.URLField(
-        max_length=_field_max(Partner, "website"), required=False, assume_scheme="https"
+        max_length=_field_max(Partner, "website"),
+        required=False,
+        assume_scheme="https",
+        validators=[absolute_link_validator],
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -72,10 +77,10 @@ class PartnerForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=_field_max(User, "full_name"))
+    full_name = SingleLineField(label="Name", max_length=_field_max(User, "full_name"))
     email = forms.EmailField(label="E-mail address", max_length=_field_max(User, "email"))
-    title = forms.CharField(label="Job title", max_length=_field_max(User, "title"), required=False)
-    phone = forms.CharField(max_length=_field_max(User, "phone"), required=False)
+    title = SingleLineField(label="Job title", max_length=_field_max(User, "title"), required=False)
+    phone = SingleLineField(max_length=_field_max(User, "phone"), required=False)
 
     def __init__(self, *args, person: User | None = None, **kwargs):
         self.person = person
@@ -131,10 +136,10 @@ class PartnerPersonAddForm(forms.Form):
         max_length=_field_max(User, "email"),
         help_text="If this person is already in the portal, they are added with this role.",
     )
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label="Name", max_length=_field_max(User, "full_name"), required=False
     )
-    title = forms.CharField(label="Job title", max_length=_field_max(User, "title"), required=False)
+    title = SingleLineField(label="Job title", max_length=_field_max(User, "title"), required=False)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.LEAD)
     send_invitation = forms.BooleanField(
         label="Send an invitation now",
@@ -149,7 +154,7 @@ class PartnerPersonAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not partner.is_active:
             self.fields["send_invitation"].initial = False
-            self.fields["send_invitation"].help_text = (
+            self.fields["send_invitation"].help_text = help_text_from_data(
                 f"{partner.name} is {partner.get_status_display().lower()}: its people can "
                 "be invited once it is active."
             )
@@ -200,7 +205,7 @@ class InviteForm(forms.Form):
 
 
 class WorkgroupForm(forms.Form):
-    name = forms.CharField(max_length=_field_max(Workgroup, "name"))
+    name = SingleLineField(max_length=_field_max(Workgroup, "name"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=DESCRIPTION_MAX,

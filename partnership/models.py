@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.validators import absolute_link_validator, single_line
+
 
 class PartnerKind(models.TextChoices):
     SCHOOL_DISTRICT = "school_district", "School district"
@@ -25,13 +27,13 @@ class Partner(models.Model):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=20, choices=PartnerKind.choices)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
-    region = models.CharField(max_length=120, blank=True)
-    website = models.URLField(blank=True)
+    region = models.CharField(max_length=120, blank=True, validators=[single_line])
+    website = models.URLField(blank=True, validators=[absolute_link_validator])
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,7 +91,7 @@ class Membership(models.Model):
 class Workgroup(models.Model):
     """A standing group of the network (curriculum and instruction, assessment, policy, ...)."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line])
     description = models.TextField(blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="workgroups"

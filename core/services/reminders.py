@@ -20,7 +20,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +39,8 @@ DEFAULT_OVERDUE_EVERY_DAYS = 7
 DEFAULT_OVERDUE_MAX = 4
 # Stage e-mails go out in the morning of their day, in the network's time zone.
 SEND_AT = time(8, 0)
+# Two hours before this is still a moment Python can hold.
+_EARLIEST_SHIFTABLE = datetime(1, 1, 1, 3, 0, tzinfo=UTC)
 MANUAL_LIMIT_PER_DAY = 2
 # A subject reminded (by a sweep or by hand) this recently gets another reminder by hand
 # only when the coordinator confirms it.
@@ -72,6 +74,16 @@ def _morning_of(day, tz) -> datetime:
     return datetime.combine(day, SEND_AT, tzinfo=tz)
 
 
+def _day_shifted(day: date, days: int) -> date | None:
+    """The day so many days later (or earlier), or None past the calendar's ends: a stage
+    of a deadline in year 9999 or year 1, stored before dates were bounded, is one no
+    sweep will reach, or one as past as the first of them."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def stages_for(*, deadline: datetime, spec: ScheduleSpec) -> list[Stage]:
     return list(_stages(deadline, spec, timezone.get_default_timezone()))
 
@@ -83,16 +95,23 @@ def _stages(deadline: datetime, spec: ScheduleSpec, tz) -> tuple[Stage, ...]:
     local_deadline = timezone.localtime(deadline, tz)
     stages: list[Stage] = []
     for days in sorted(set(spec.days_before), reverse=True):
-        due = _morning_of(local_deadline.date() - timedelta(days=days), tz)
+        day = _day_shifted(local_deadline.date(), -days)
+        if day is None:
+            continue
+        due = _morning_of(day, tz)
         if days == 0:
             # The day itself: in the morning, or earlier when the deadline is that early.
-            due = min(due, deadline - timedelta(hours=2))
+            if deadline > _EARLIEST_SHIFTABLE:
+                due = min(due, deadline - timedelta(hours=2))
             label = "today is the deadline"
         else:
             label = f"{days} day{'s' if days != 1 else ''} before the deadline"
         stages.append(Stage(key=f"before-{days}", label=label, due_at=due, days_before=days))
     for n in range(1, spec.overdue_max + 1):
-        due = _morning_of(local_deadline.date() + timedelta(days=n * spec.overdue_every_days), tz)
+        day = _day_shifted(local_deadline.date(), n * spec.overdue_every_days)
+        if day is None:
+            break
+        due = _morning_of(day, tz)
         stages.append(
             Stage(
                 key=f"overdue-{n}",

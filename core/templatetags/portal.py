@@ -3,6 +3,7 @@ from django import template
 from core.permissions import user_may
 from core.services.signin import link_signs_in
 from core.text import markdown_to_html
+from core.validators import link_is_safe
 
 register = template.Library()
 
@@ -10,6 +11,13 @@ register = template.Library()
 @register.filter
 def markdown(text: str):
     return markdown_to_html(text)
+
+
+@register.filter
+def safe_link(url: str) -> str:
+    """The stored link if a browser would open it on the web or on this site as written;
+    "" otherwise (a link saved before links were checked), so the page shows it as text."""
+    return url if link_is_safe(url) else ""
 
 
 @register.simple_tag(takes_context=True)

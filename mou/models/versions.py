@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.validators import date_in_range, single_line
 from partnership.models import Partner, PartnerKind
 
 # Long enough for any honest block section, short enough to keep pages and PDFs sane.
@@ -35,13 +36,15 @@ class MouVersion(models.Model):
         SUPERSEDED = "superseded", "Superseded"
 
     number = models.PositiveIntegerField(unique=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     shared_text = _long_text(
         "shared text",
         max_length=SHARED_TEXT_MAX,
         help_text="Purpose, principles and terms, in Markdown.",
     )
-    deadline = models.DateTimeField(help_text="Blocks are due by this moment.")
+    deadline = models.DateTimeField(
+        help_text="Blocks are due by this moment.", validators=[date_in_range]
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -89,7 +92,11 @@ class RoleTemplate(models.Model):
         MouVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="templates"
     )
     kind = models.CharField(max_length=20, choices=PartnerKind.choices)
-    title = models.CharField(max_length=200, help_text='For example "School district partner".')
+    title = models.CharField(
+        max_length=200,
+        help_text='For example "School district partner".',
+        validators=[single_line],
+    )
     guidance = _long_text("guidance", help_text="What a good block says, in Markdown.")
     role_prompt = models.CharField("prompt for the role", max_length=500, blank=True)
     commitments_prompt = models.CharField("prompt for commitments", max_length=500, blank=True)
@@ -139,11 +146,19 @@ class RoleBlock(models.Model):
     role_in_partnership = _long_text("our role in the partnership")
     commitments = _long_text("what we commit and contribute")
     asks_of_network = _long_text("what we ask of the network")
-    contact_name = models.CharField("point of contact", max_length=200, blank=True)
+    contact_name = models.CharField(
+        "point of contact", max_length=200, blank=True, validators=[single_line]
+    )
     contact_email = models.EmailField("contact e-mail", max_length=254, blank=True)
-    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
-    signing_leader_name = models.CharField("signing leader", max_length=200, blank=True)
-    signing_leader_title = models.CharField("signing leader's title", max_length=200, blank=True)
+    contact_phone = models.CharField(
+        "contact phone", max_length=40, blank=True, validators=[single_line]
+    )
+    signing_leader_name = models.CharField(
+        "signing leader", max_length=200, blank=True, validators=[single_line]
+    )
+    signing_leader_title = models.CharField(
+        "signing leader's title", max_length=200, blank=True, validators=[single_line]
+    )
     signing_leader_email = models.EmailField("signing leader's e-mail", max_length=254, blank=True)
 
     carried_over_from = models.ForeignKey(
@@ -161,7 +176,7 @@ class RoleBlock(models.Model):
     )
     review_comment = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    extension_until = models.DateTimeField(null=True, blank=True)
+    extension_until = models.DateTimeField(null=True, blank=True, validators=[date_in_range])
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -227,7 +242,7 @@ class BlockReview(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     block_revision = models.PositiveIntegerField()
-    extension_until = models.DateTimeField(null=True, blank=True)
+    extension_until = models.DateTimeField(null=True, blank=True, validators=[date_in_range])
 
     class Meta:
         ordering = ["-created_at", "-id"]
