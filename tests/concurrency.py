@@ -8,7 +8,7 @@ runs another person's request, to its commit, in the middle of a service call.
 
 import threading
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 from django.db import connection, connections
@@ -40,10 +40,8 @@ def race(requests: Iterable[Callable[[], object]], *, hold: type, timeout: float
     def save(self, *args, **kwargs):
         if not getattr(held, "done", False):
             held.done = True
-            try:
+            with suppress(threading.BrokenBarrierError):  # a racer refused before saving
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
         return original(self, *args, **kwargs)
 
     results: list = [None] * len(requests)
