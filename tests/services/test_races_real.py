@@ -299,3 +299,65 @@ def test_editing_a_category_while_another_coordinator_retires_it(coordinator):
     category.refresh_from_db()
     assert category.description == "Renamed note"
     assert category.retired_at is not None
+
+
+# --- one form sent twice at once (a double click) -------------------------------------
+
+
+def _token(client, url: str) -> str:
+    page = client.get(url)
+    return re.search(r'name="form_token" value="([0-9a-f]{32})"', page.content.decode())[1]
+
+
+def test_a_double_clicked_record_meeting_makes_one_meeting_and_both_redirect_to_it(coordinator):
+    from core.models import FormSubmission
+
+    first, second = signed_in(coordinator), signed_in(coordinator)
+    data = {
+        "title": "Kick-off",
+        "kind": "network",
+        "starts_at": "2026-09-10T15:00",
+        "ends_at": "2026-09-10T17:00",
+        "form_token": _token(first, "/meetings/new/"),
+    }
+    responses = race(
+        [lambda: first.post("/meetings/new/", data), lambda: second.post("/meetings/new/", data)],
+        hold=FormSubmission,
+    )
+    assert statuses(responses) == [302, 302]
+    meeting = Meeting.objects.get()
+    assert {r["Location"] for r in responses} == {meeting.get_absolute_url()}
+
+
+def test_a_double_clicked_invitation_sends_one_e_mail(coordinator, lead):
+    from core.models import FormSubmission, OutboxMessage
+
+    first, second = signed_in(coordinator), signed_in(coordinator)
+    data = {"form_token": _token(first, f"/people/{lead.pk}/")}
+    url = f"/people/{lead.pk}/invite/"
+    responses = race(
+        [lambda: first.post(url, data), lambda: second.post(url, data)], hold=FormSubmission
+    )
+    assert statuses(responses) == [302, 302]
+    assert OutboxMessage.objects.filter(kind="invitation", to_user=lead).count() == 1
+
+
+def test_a_double_clicked_action_item_makes_one_item(coordinator, partner):
+    from core.models import FormSubmission
+
+    first, second = signed_in(coordinator), signed_in(coordinator)
+    data = {
+        "description": "Send the roster",
+        "owner_kind": "partner",
+        "owner_partner": partner.pk,
+        "subject_label": "",
+        "subject_url": "",
+        "form_token": _token(first, "/meetings/items/new/"),
+    }
+    url = "/meetings/items/new/"
+    responses = race(
+        [lambda: first.post(url, data), lambda: second.post(url, data)], hold=FormSubmission
+    )
+    assert statuses(responses) == [302, 302]
+    item = ActionItem.objects.get()
+    assert {r["Location"] for r in responses} == {item.get_absolute_url()}
