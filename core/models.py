@@ -264,3 +264,21 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the request that acted on it.
+
+    The form carries a fresh token; the first submission inserts it (the unique constraint
+    is the claim) together with what it created, so a second submission of the same form
+    (a double click, a POST sent again) finds that result and goes there instead of
+    creating it again.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Form submitted by {self.user_id} → {self.result_url}"

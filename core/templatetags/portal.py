@@ -29,3 +29,15 @@ def may(context, action: str, obj=None) -> bool:
 def signs_in_by_link(user) -> bool:
     """Whether links e-mailed to ``user`` sign them in (not for coordinators and staff)."""
     return link_signs_in(user)
+
+
+@register.simple_tag
+def form_token():
+    """A hidden one-time token: the form's second submission finds the first one's result."""
+    from django.utils.html import format_html
+
+    from core.services.submissions import FORM_TOKEN_FIELD, form_token_new
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()
+    )

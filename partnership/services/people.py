@@ -12,13 +12,16 @@ from core.identity import email_identity
 from core.models import OutboxMessage, User
 from core.permissions import account_change_allowed
 from core.services.accounts import account_email_changed
+from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
 from partnership.models import Membership, Partner
-from partnership.services.common import fields_apply, save_validated, text_clean
+from partnership.services.common import save_validated, text_clean
 
 PERSON_FIELDS = ("full_name", "email", "title", "phone")
+# The field's own constraint and the case-insensitive one: a race on one address breaks either.
+EMAIL_UNIQUE = ("email", "user_email_ci_unique")
 
 
 def _email_error(email: str) -> dict:
@@ -66,7 +69,7 @@ def person_create(
         phone=text_clean(phone),
     )
     person.set_unusable_password()
-    save_validated(person, race_error=_email_error(email))
+    save_validated(person, constraints=EMAIL_UNIQUE, check=lambda: _email_check(email=email))
     event_record(
         action="person.created",
         actor=by,
@@ -87,10 +90,15 @@ def person_update(
         data["email"] = email_identity(data["email"])
         _email_check(email=data["email"], exclude_pk=person.pk)
     old_email = person.email
-    changed = fields_apply(person, data, PERSON_FIELDS)
+    changed = instance_lock_apply(person, data)
     if not changed:
         return person
-    save_validated(person, race_error=_email_error(person.email))
+    save_validated(
+        person,
+        constraints=EMAIL_UNIQUE,
+        check=lambda: _email_check(email=person.email, exclude_pk=person.pk),
+        update_fields=changed,
+    )
     if "email" in changed:
         # Links mailed to the old address and open sessions stop working; the old
         # address hears of it.
@@ -152,16 +160,28 @@ def membership_set(
 ) -> Membership:
     """Give ``user`` the role at ``partner``, or change the role they already have."""
     person_change_check(person=user, by=by)
-    membership = Membership.objects.filter(user=user, partner=partner).first()
-    previous = membership.role if membership else None
-    if membership is None:
-        membership = Membership(user=user, partner=partner, role=role)
-    elif previous == role:
-        return membership
-    membership.role = role
-    save_validated(
-        membership, race_error={"role": ["This person already has a role at this partner."]}
+
+    def write() -> tuple[Membership, str | None]:
+        membership = (
+            Membership.objects.select_for_update().filter(user=user, partner=partner).first()
+        )
+        previous = membership.role if membership else None
+        if membership is None:
+            membership = Membership(user=user, partner=partner, role=role)
+        elif previous == role:
+            return membership, previous
+        membership.role = role
+        membership.full_clean()
+        membership.save()
+        return membership, previous
+
+    # Two coordinators adding the same person at once: the one that loses the insert runs
+    # again, finds the other's row and changes its role, as it would have a moment later.
+    membership, previous = unique_race_settle(
+        write, model=Membership, constraints=("membership_unique",), retries=1
     )
+    if previous == role:
+        return membership
     event_record(
         action="membership.set",
         actor=by,

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.models import User
 from core.permissions import user_may
 from core.services.signin import link_signs_in, safe_next_path
-from core.views_helpers import check, require
+from core.services.submissions import submission_once
+from core.views_helpers import check, form_sent_before, form_token, require
 from partnership import selectors, services
 from partnership.forms import (
     InviteForm,
@@ -42,15 +43,22 @@ def person_list(request):
 @require_http_methods(["GET", "POST"])
 @require("person.manage")
 def person_create(request):
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = PersonCreateForm(request.POST or None, initial={"partner": request.GET.get("partner")})
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = _person_create(request, form.cleaned_data)
+                done = submission_once(
+                    token=form_token(request),
+                    user=request.user,
+                    create=lambda: _person_create(request, form.cleaned_data),
+                    url_of=lambda person: reverse("partnership:person_detail", args=[person.pk]),
+                )
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
-                return redirect("partnership:person_detail", pk=person.pk)
+                return redirect(done.url)
         return render(request, "partnership/person_form.html", {"form": form}, status=400)
     return render(request, "partnership/person_form.html", {"form": form})
 
@@ -181,16 +189,28 @@ def person_reactivate(request, pk: int):
 @require("person.manage")
 def person_invite(request, pk: int):
     person = _person(request, pk)
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = InviteForm(request.POST, person=person)
     if not form.is_valid():
         return _person_page(request, person, invite_form=form, status=400)
+    # Sent from a partner's page, the coordinator goes back there.
+    back = safe_next_path(request.POST.get("next"))
+    back = back if back != "/" else reverse("partnership:person_detail", args=[person.pk])
     try:
-        services.person_invite(
-            person=person, partner=form.cleaned_data["partner"], by=request.user, request=request
+        done = submission_once(
+            token=form_token(request),
+            user=request.user,
+            create=lambda: services.person_invite(
+                person=person,
+                partner=form.cleaned_data["partner"],
+                by=request.user,
+                request=request,
+            ),
+            url_of=lambda message: back,
         )
     except ValidationError as error:
         return _person_page(request, person, status=409, page_error=" ".join(error.messages))
-    messages.success(request, f"An invitation is on its way to {person.email}.")
-    # Sent from a partner's page, the coordinator goes back there.
-    back = safe_next_path(request.POST.get("next"))
-    return redirect(back if back != "/" else reverse("partnership:person_detail", args=[person.pk]))
+    if done.result is not None:  # a second click sends no second e-mail
+        messages.success(request, f"An invitation is on its way to {person.email}.")
+    return redirect(done.url)
