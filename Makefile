@@ -30,7 +30,7 @@ demo: migrate
 
 ## make run: set up and start the portal with a Celery worker and beat (Ctrl-C stops all).
 run: demo
-	@bin/run-dev "$(HOST)" "$(PORT)"
+	@bin/run-dev-foreground "$(HOST)" "$(PORT)"
 
 ## make test: set up and run the whole suite, browser tests included.
 test: dev-venv browsers

@@ -42,10 +42,13 @@ def pdf_renderer(kind: str) -> Callable[[], bytes]:
     from mou.models import MouVersion
 
     if kind == "draft":
+        from core.models import User
         from mou.services.pdf import document_pdf_bytes
 
         version = MouVersion.objects.filter(status=MouVersion.Status.OPEN).order_by("-number")[0]
-        return lambda: document_pdf_bytes(version=version)
+        # A coordinator's draft holds every block: the largest one to render.
+        viewer = User.objects.filter(is_coordinator=True, is_active=True).order_by("pk").first()
+        return lambda: document_pdf_bytes(version=version, viewer=viewer)
     if kind == "executed":
         from mou.models import FrozenMou
         from mou.services.executed import executed_pdf_bytes

@@ -1,12 +1,36 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from core.models import Event, OutboxMessage, User
+from core.permissions import account_is_privileged
+from core.services.accounts import account_email_changed, account_privileges_gained
 from core.text import markdown_cook
 
 
+class SuperuserWritesAdmin(admin.ModelAdmin):
+    """Staff may look; only a superuser adds, changes or deletes.
+
+    Accounts and groups carry the rights themselves (staff, superuser, coordinator,
+    permissions): a staff member granted "change user" or "change group" could otherwise
+    make themselves a superuser or take over another account.
+    """
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserWritesAdmin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["email", "full_name", "title", "is_coordinator", "is_active"]
     list_filter = ["is_coordinator", "is_active", "is_staff"]
@@ -32,6 +56,27 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        was_privileged = change and any(
+            form.initial.get(flag) for flag in ("is_coordinator", "is_staff", "is_superuser")
+        )
+        super().save_model(request, obj, form, change)
+        if change and not was_privileged and account_is_privileged(obj):
+            account_privileges_gained(user=obj, by=request.user, request=request)
+        if change and "email" in form.changed_data:
+            # As in the portal: links and sessions die, the old address is told.
+            account_email_changed(
+                user=obj, old_email=form.initial["email"], by=request.user, request=request
+            )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserWritesAdmin, BaseGroupAdmin):
+    pass
+
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
@@ -44,10 +89,32 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
+    """A record of what was sent: read-only, and the bodies (which hold people's sign-in
+    links) only for superusers. Editing a pending message's address would hand its link
+    to someone else."""
+
     list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts"]
     list_filter = ["status", "kind"]
     list_select_related = ["to_user"]
     search_fields = ["to_email", "subject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in OutboxMessage._meta.fields if f.name != "id"]
+        if not request.user.is_superuser:
+            fields = [f for f in fields if f not in ("body_text", "body_html", "attachments")]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 class MarkdownAdmin(admin.ModelAdmin):

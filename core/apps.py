@@ -13,6 +13,10 @@ class CoreConfig(AppConfig):
 
         from django.apps import apps
 
+        from core import dbtime
+
+        dbtime.install()
+
         for config in apps.get_app_configs():
             if config.name in {"core", "partnership", "mou", "needs_matrix", "meetings"}:
                 for module in ("permissions", "reminders"):

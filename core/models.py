@@ -1,11 +1,16 @@
 """People who sign in, the audit trail and the e-mail outbox."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from core.identity import email_identity
+from core.validators import single_line
 
 
 class UserManager(BaseUserManager):
@@ -14,7 +19,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **fields):
         if not email:
             raise ValueError("A user needs an e-mail address.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_identity(email), **fields)
         if password:
             user.set_password(password)
         else:
@@ -28,14 +33,22 @@ class UserManager(BaseUserManager):
         fields.setdefault("is_coordinator", True)
         return self.create_user(email, password, **fields)
 
+    def get_by_natural_key(self, username):
+        # Password sign-in looks people up here: by the same identity the limits count.
+        return self.get(email=email_identity(username or ""))
+
+    def by_email(self, email: str) -> models.QuerySet:
+        """Everyone whose address is ``email`` in any spelling (at most one person)."""
+        return self.filter(email=email_identity(email))
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person: backbone staff (coordinators) and the people of partner organizations."""
 
     email = models.EmailField("e-mail", max_length=254, unique=True)
-    full_name = models.CharField(max_length=200)
-    title = models.CharField("job title", max_length=200, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    full_name = models.CharField(max_length=200, validators=[single_line])
+    title = models.CharField("job title", max_length=200, blank=True, validators=[single_line])
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     is_coordinator = models.BooleanField(
         default=False, help_text="Backbone staff: sees and manages the whole network."
     )
@@ -63,6 +76,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        # full_clean() stores the address in its one spelling, so that the unique
+        # constraint refuses a full-width or differently cased copy of someone's address.
+        return email_identity(username) if isinstance(username, str) else username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, secret=None) -> str:
+        # Sessions are checked against this on every request: raising link_version (a
+        # changed address, a deactivation) signs the person out on every device, as a
+        # password change does. At version 0 it is Django's own hash, so sessions made
+        # before this rule existed stay valid.
+        value = self.password if not self.link_version else f"{self.password}:{self.link_version}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Event(models.Model):
@@ -96,6 +135,8 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        # Claimed by a worker that is talking to the mail server (see lease_until).
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed, will retry"
         GAVE_UP = "gave_up", "Failed"
@@ -119,6 +160,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # While SENDING: until when the claiming worker owns the message. A worker killed
+    # mid-send leaves it SENDING; once this passes, the flush hands it over again.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -220,3 +264,21 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the request that acted on it.
+
+    The form carries a fresh token; the first submission inserts it (the unique constraint
+    is the claim) together with what it created, so a second submission of the same form
+    (a double click, a POST sent again) finds that result and goes there instead of
+    creating it again.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Form submitted by {self.user_id} → {self.result_url}"

@@ -37,6 +37,24 @@ def is_coordinator(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_coordinator)
 
 
+def account_is_privileged(user) -> bool:
+    """Coordinators, staff and superusers: accounts that sign in with a password only and
+    that only a superuser may change."""
+    return bool(user.is_coordinator or user.is_staff or user.is_superuser)
+
+
+def account_change_allowed(actor, person) -> bool:
+    """Whether ``actor`` may change ``person``'s account: address, name, role, access,
+    roles at partners. ``actor`` None is the system (a task, a management command)."""
+    if actor is None:
+        return True
+    if not (actor.is_authenticated and actor.is_active):
+        return False
+    if actor.is_superuser:
+        return True
+    return is_coordinator(actor) and not account_is_privileged(person)
+
+
 def memberships(user) -> dict[int, str]:
     """{partner id: role} for the user's memberships in active partners, cached per user
     object (one query per request)."""
@@ -72,3 +90,28 @@ def _network_view(user, obj) -> bool:
 @rule("coordinator")
 def _coordinator(user, obj) -> bool:
     return is_coordinator(user)
+
+
+@rule("second_factor.reset")
+def _second_factor_reset(user, person) -> bool:
+    """A coordinator resets another coordinator's or staff member's second factor (a lost
+    phone); only a superuser resets a superuser's; nobody their own this way."""
+    if not is_coordinator(user) or person is None or person.pk == user.pk:
+        return False
+    if not (person.is_coordinator or person.is_staff or person.is_superuser):
+        return False
+    return user.is_superuser or not person.is_superuser
+
+
+@rule("person.change")
+def _person_change(user, person) -> bool:
+    return account_change_allowed(user, person)
+
+
+def sees_partner_private(user, partner_id: int | None) -> bool:
+    """Coordinators and the partner's own people: who may read what a partner has not had
+    accepted yet, and the personal contact details (e-mail addresses, phone numbers) it
+    typed. Everyone else in the network sees a partner's accepted work and names only."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return is_coordinator(user) or partner_role(user, partner_id) is not None

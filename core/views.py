@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import PasswordSigninForm, SigninLinkRequestForm
 from core.models import OutboxMessage
 from core.permissions import memberships
-from core.services import accounts
+from core.services import accounts, second_factor
 from core.services.events import client_ip, event_record
 from core.services.signin import LinkExpired, LinkInvalid, safe_next_path, signin_link_read
 
@@ -45,14 +45,15 @@ class PasswordLoginView(LoginView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        event_record(
-            action="signin.password",
-            actor=form.get_user(),
-            subject=form.get_user(),
+        # Not LoginView's login(): allauth's flow asks for the second factor first.
+        user = form.get_user()
+        event_record(action="signin.password", actor=user, subject=user, request=self.request)
+        return second_factor.signin_by_password(
             request=self.request,
+            user=user,
+            email=form.cleaned_data["username"],
+            redirect_url=self.get_success_url(),
         )
-        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,8 +107,14 @@ def signin_link_open(request, token: str):
         return render(request, "core/no_access.html", {"person": user}, status=403)
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)
+    if second_factor.second_factor_required(user=user):
+        # A link is no second factor: coordinators and staff sign in with both.
+        messages.info(request, "Sign in with your password and your second factor.")
+        return redirect_to_login(target.next_path)
     if not request.user.is_authenticated:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return second_factor.signin_by_link(
+            request=request, user=user, redirect_url=target.next_path
+        )
     return redirect(target.next_path)
 
 

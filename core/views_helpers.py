@@ -30,3 +30,19 @@ def check(request, action: str, obj=None) -> None:
     """Inside a view, once the object is loaded."""
     if not user_may(request.user, action, obj):
         raise PermissionDenied
+
+
+def form_token(request) -> str:
+    """The one-time token a create form was rendered with (``{% form_token %}``)."""
+    from core.services.submissions import FORM_TOKEN_FIELD
+
+    return request.POST.get(FORM_TOKEN_FIELD, "")
+
+
+def form_sent_before(request) -> str | None:
+    """Where a create form sent again already led: the view redirects there at once."""
+    from core.services.submissions import submission_earlier
+
+    if request.method != "POST":
+        return None
+    return submission_earlier(token=form_token(request), user=request.user)

@@ -157,6 +157,17 @@ def dashboard_summary(*, version: MouVersion, now: datetime) -> DashboardSummary
     )
 
 
+CHART_MAX_DAYS = timedelta(days=3 * 366)
+
+
+def _day_plus(day: date, delta: timedelta) -> date:
+    """Saturating at the calendar's ends, which a stored legacy date can sit at."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
+
+
 def _submissions_chart(*, version: MouVersion, total: int, now: datetime) -> dict:
     """Cumulative submitted blocks per day from the opening to the deadline (one query).
 
@@ -186,6 +197,10 @@ def _submissions_chart(*, version: MouVersion, total: int, now: datetime) -> dic
     if version.status == MouVersion.Status.OPEN:
         # Past the deadline the line goes on to today: late submissions still count.
         end = max(end, today)
+    # A day per point: a deadline decades away (or a year-9999 one stored before dates
+    # were bounded) would make millions. The chart shows at most CHART_MAX_DAYS.
+    end = min(end, _day_plus(max(today, start), CHART_MAX_DAYS))
+    start = max(start, _day_plus(end, -CHART_MAX_DAYS))
     points = submissions_cumulative(per_day=per_day, start=start, end=end)
     svg = submissions_chart_svg(
         points=points,

@@ -1,6 +1,7 @@
 """The coordinator dashboard, its exports and "remind now", and the partner home."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -9,16 +10,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import is_coordinator
-from core.services.reminders import ManualLimitReached, reminder_send_now
+from core.services.reminders import (
+    ManualLimitReached,
+    RecentlyReminded,
+    reminded_recently,
+    reminder_send_now,
+    reminders_plan_now,
+    reminders_send_now_many,
+)
 from core.services.signin import safe_next_path
 from core.views_helpers import require
 from dashboard import exports, selectors
 from dashboard.filters import PENDING
 from dashboard.tables import BlockTable
+from dashboard.wording import remind_all_report
 from mou.models import MouVersion, RoleBlock
+from mou.selectors import blocks_awaiting_submission
 
 ROWS_PER_PAGE = 50
 
@@ -130,7 +140,7 @@ def _remind_problem(request, *, block: RoleBlock, text: str, status: int, back: 
     return render(
         request,
         "dashboard/remind_problem.html",
-        {"block": block, "text": text, "back": back},
+        {"role_block": block, "text": text, "back": back},
         status=status,
     )
 
@@ -158,8 +168,21 @@ def remind(request, pk: int):
         return _remind_problem(request, block=block, text=text, status=409, back=back)
     try:
         sent = reminder_send_now(
-            source="mou.block", subject=block, by=request.user, request=request
+            source="mou.block",
+            subject=block,
+            by=request.user,
+            request=request,
+            confirmed=request.POST.get("confirm") == "yes",
         )
+    except RecentlyReminded as recent:
+        confirm = (
+            reverse("dashboard:remind_confirm", args=[block.pk]) + "?" + urlencode({"next": back})
+        )
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = confirm
+            return response
+        return _remind_confirm_page(request, block=block, last_at=recent.last_at, back=back)
     except ManualLimitReached as limit:
         text = f"No reminder sent to {block.partner}: {limit} Try again tomorrow."
         return _remind_problem(request, block=block, text=text, status=429, back=back)
@@ -180,6 +203,74 @@ def remind(request, pk: int):
         response["HX-Trigger"] = _trigger("success", text)
         return response
     messages.success(request, text)
+    return redirect(back)
+
+
+def _remind_confirm_page(request, *, block: RoleBlock, last_at, back: str, status: int = 409):
+    return render(
+        request,
+        "dashboard/remind_confirm.html",
+        {"role_block": block, "last_at": last_at, "back": back},
+        status=status,
+    )
+
+
+@require("coordinator")
+@require_GET
+def remind_confirm(request, pk: int):
+    """Asks before a second reminder within 24 hours: when the last one went out."""
+    block = get_object_or_404(RoleBlock.objects.select_related("version", "partner"), pk=pk)
+    back = safe_next_path(request.GET.get("next") or reverse("dashboard:index"))
+    recent = reminded_recently(subjects=[block], now=timezone.now())
+    if block.pk not in recent:
+        return redirect(back)
+    return _remind_confirm_page(
+        request, block=block, last_at=recent[block.pk], back=back, status=200
+    )
+
+
+def _pending_blocks(version: MouVersion) -> list[RoleBlock]:
+    # The reminder shows names and dates; the blocks' texts stay in the database.
+    return list(
+        blocks_awaiting_submission(version=version).defer(
+            *RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description"
+        )
+    )
+
+
+@require("coordinator")
+@require_http_methods(["GET", "POST"])
+def remind_all(request):
+    """ "Remind all pending": a confirmation saying how many partners and people get an
+    e-mail (those reminded in the last 24 hours only if the coordinator says so too), then
+    the reminders and a report of what was sent."""
+    versions, version = _version(request)
+    if version is None or version.status != MouVersion.Status.OPEN:
+        raise Http404("No MOU version is open for blocks.")
+    blocks = _pending_blocks(version)
+    back = reverse("dashboard:index") + f"?version={version.pk}"
+    if request.method == "GET":
+        plan = reminders_plan_now(source="mou.block", subjects=blocks)
+        return render(
+            request,
+            "dashboard/remind_all.html",
+            {
+                "version": version,
+                "plan": plan,
+                "fresh_people": plan.people(plan.fresh),
+                "recent_people": plan.people(plan.recent),
+                "back": back,
+            },
+        )
+    result = reminders_send_now_many(
+        source="mou.block",
+        subjects=blocks,
+        by=request.user,
+        include_recent=request.POST.get("include_recent") == "yes",
+        about=version,
+        request=request,
+    )
+    messages.success(request, remind_all_report(result))
     return redirect(back)
 
 

@@ -7,31 +7,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
+from core.forms import BoundedDateField, LinkField, NetworkDateTimeField, SingleLineField
+from core.identity import email_identity
 from core.models import User
 from core.text import clean_text
+from core.validators import absolute_link_validator
 from meetings.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, attachment_check
 from meetings.models import ActionItem, Attendance, Meeting, http_url_validator
 from partnership.models import Partner, Workgroup
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
-
 
 class MeetingForm(forms.ModelForm):
-    """Times are typed in the network's time zone (the active time zone of every request)."""
+    """Times are typed in the network's time zone, from 2000 to 2100."""
 
+    title = SingleLineField(max_length=Meeting._meta.get_field("title").max_length)
+    series = SingleLineField(
+        max_length=Meeting._meta.get_field("series").max_length, required=False
+    )
+    place = SingleLineField(max_length=Meeting._meta.get_field("place").max_length, required=False)
+    starts_at = NetworkDateTimeField(label="Starts")
+    ends_at = NetworkDateTimeField(label="Ends")
     video_url = forms.URLField(
         label="Video link",
         max_length=500,
         required=False,
         assume_scheme="https",
-        validators=[http_url_validator],
+        validators=[http_url_validator, absolute_link_validator],
         error_messages={"invalid": "Enter a web address that starts with http:// or https://."},
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
@@ -42,10 +43,7 @@ class MeetingForm(forms.ModelForm):
             "title", "kind", "workgroup", "series", "starts_at", "ends_at", "place",
             "video_url", "agenda", "notes", "decisions",
         ]  # fmt: skip
-        labels = {"starts_at": "Starts", "ends_at": "Ends"}
         widgets = {
-            "starts_at": DateTimeLocalInput(),
-            "ends_at": DateTimeLocalInput(),
             "agenda": forms.Textarea(attrs={"rows": 6}),
             "notes": forms.Textarea(attrs={"rows": 10}),
             "decisions": forms.Textarea(attrs={"rows": 5}),
@@ -85,7 +83,7 @@ class MeetingForm(forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The meeting must end after it starts.")
-        for name in ("title", "series", "place", "agenda", "notes", "decisions"):
+        for name in ("agenda", "notes", "decisions"):
             if isinstance(data.get(name), str):
                 data[name] = clean_text(data[name]).strip()
         return data
@@ -102,8 +100,8 @@ class AttendanceAddForm(forms.Form):
     status = forms.ChoiceField(choices=Attendance.Status.choices, initial="invited")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        email = email_identity(self.cleaned_data["email"])
+        user = User.objects.by_email(email).filter(is_active=True).first()
         if user is None:
             raise ValidationError("No one with this e-mail address has an account in the portal.")
         self.cleaned_data["user"] = user
@@ -135,14 +133,6 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-def _validate_subject_url(value: str) -> None:
-    if not value:
-        return
-    if value.startswith("/") and not value.startswith("//"):
-        return
-    http_url_validator(value)
-
-
 class ActionItemForm(forms.Form):
     description = forms.CharField(
         label="What needs to be done", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -167,22 +157,17 @@ class ActionItemForm(forms.Form):
         empty_label="Choose a partner",
         help_text="When one partner organization does it.",
     )
-    due_on = forms.DateField(
-        label="Due date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    subject_label = forms.CharField(
+    due_on = BoundedDateField(label="Due date", required=False)
+    subject_label = SingleLineField(
         label="About (optional)",
         max_length=200,
         required=False,
         help_text="What the item is about, for example “MOU 2026, your role block”.",
     )
-    subject_url = forms.CharField(
+    subject_url = LinkField(
         label="Link to what it is about (optional)",
         max_length=500,
         required=False,
-        validators=[_validate_subject_url],
         help_text="A portal address such as /mou/3/ or a full https:// address.",
     )
 
@@ -207,7 +192,7 @@ class ActionItemForm(forms.Form):
                 if "owner_email" not in self.errors:
                     self.add_error("owner_email", "Give the e-mail address of the person.")
             else:
-                user = User.objects.filter(email__iexact=email, is_active=True).first()
+                user = User.objects.by_email(email).filter(is_active=True).first()
                 if user is None:
                     self.add_error("owner_email", "No one with this e-mail address has an account.")
                 data["owner_user"] = user

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.text import markdown_html_field, markdown_version_field
+from core.validators import absolute_link_validator, date_in_range, link_validator, single_line
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -20,7 +21,7 @@ class Meeting(models.Model):
         WORKGROUP = "workgroup", "Workgroup meeting"
         BREAKOUT = "breakout", "Breakout"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NETWORK)
     workgroup = models.ForeignKey(
         "partnership.Workgroup",
@@ -32,14 +33,18 @@ class Meeting(models.Model):
     series = models.CharField(
         max_length=80,
         blank=True,
+        validators=[single_line],
         help_text="Meetings with the same series name follow one another "
         "(open items of the previous one are carried forward).",
     )
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    place = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField(validators=[date_in_range])
+    ends_at = models.DateTimeField(validators=[date_in_range])
+    place = models.CharField(max_length=200, blank=True, validators=[single_line])
     video_url = models.URLField(
-        "video link", max_length=500, blank=True, validators=[http_url_validator]
+        "video link",
+        max_length=500,
+        blank=True,
+        validators=[http_url_validator, absolute_link_validator],
     )
     agenda = models.TextField(blank=True)
     notes = models.TextField(blank=True)
@@ -195,7 +200,7 @@ class ActionItem(models.Model):
         related_name="action_items",
         verbose_name="partner",
     )
-    due_on = models.DateField("due date", null=True, blank=True)
+    due_on = models.DateField("due date", null=True, blank=True, validators=[date_in_range])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -208,8 +213,10 @@ class ActionItem(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    subject_label = models.CharField("about", max_length=200, blank=True)
-    subject_url = models.CharField("link to what it is about", max_length=500, blank=True)
+    subject_label = models.CharField("about", max_length=200, blank=True, validators=[single_line])
+    subject_url = models.CharField(
+        "link to what it is about", max_length=500, blank=True, validators=[link_validator]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

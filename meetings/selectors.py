@@ -381,7 +381,9 @@ def action_item_calendar_entry(item: ActionItem) -> CalendarEntry:
         uid=_uid("action-item", item.pk),
         summary=f"Due: {item.description[:120]}",
         start=item.due_on,
-        end=item.due_on + timedelta(days=1),
+        # An all-day entry ends the next day; an item due on the calendar's last day
+        # (stored before dates were bounded) ends with it.
+        end=item.due_on + timedelta(days=1) if item.due_on < date.max else item.due_on,
         description=f"Action item for {owner}.\n{item.description}\n\n{url}",
         url=url,
         modified=item.updated_at,

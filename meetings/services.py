@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import User
+from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
@@ -37,13 +38,18 @@ MEETING_FIELDS = (
 _TEXT_FIELDS = {"title", "series", "place", "video_url", "agenda", "notes", "decisions"}
 
 
-def _meeting_assign(meeting: Meeting, values: dict) -> list[str]:
-    changed = []
+def _meeting_values(values: dict) -> dict:
+    cleaned = {}
     for name, value in values.items():
         if name not in MEETING_FIELDS:
             raise TypeError(f"Unknown meeting field {name!r}")
-        if name in _TEXT_FIELDS:
-            value = clean_text(value or "").strip()
+        cleaned[name] = clean_text(value or "").strip() if name in _TEXT_FIELDS else value
+    return cleaned
+
+
+def _meeting_assign(meeting: Meeting, values: dict) -> list[str]:
+    changed = []
+    for name, value in _meeting_values(values).items():
         if getattr(meeting, name) != value:
             setattr(meeting, name, value)
             changed.append(name)
@@ -88,15 +94,18 @@ def meeting_create(
     return meeting
 
 
+@transaction.atomic
 def meeting_update(
     *, meeting: Meeting, actor: User, values: dict, request: HttpRequest | None = None
 ) -> Meeting:
-    changed = _meeting_assign(meeting, values)
+    # The edit form has already set its values on ``meeting``; write only the fields that
+    # differ from the stored row, so notes published or sent meanwhile stay published.
+    changed = instance_lock_apply(meeting, _meeting_values(values), against_stored=True)
     if not changed:
         return meeting
-    markdown_cook(obj=meeting, fields=changed)
+    cooked = markdown_cook(obj=meeting, fields=changed)
     meeting.full_clean()
-    meeting.save()
+    meeting.save(update_fields=[*changed, *cooked, "updated_at"])
     event_record(
         action="meeting.update",
         actor=actor,
@@ -188,6 +197,8 @@ def meeting_notes_send(*, meeting: Meeting, actor: User, request: HttpRequest | 
 
 # --- attendance ---------------------------------------------------------------------------
 
+ATTENDANCE_UNIQUE = ("attendance_unique",)
+
 
 def _default_partner_for(user: User) -> Partner | None:
     memberships = list(
@@ -207,8 +218,11 @@ def attendance_add(
     status: str = Attendance.Status.INVITED,
     request: HttpRequest | None = None,
 ) -> Attendance:
-    if meeting.attendances.filter(user=user).exists():
-        raise MeetingConflict(f"{user} is already on the list.")
+    def already_listed() -> None:
+        if meeting.attendances.filter(user=user).exists():
+            raise MeetingConflict(f"{user} is already on the list.")
+
+    already_listed()
     attendance = Attendance(
         meeting=meeting,
         user=user,
@@ -216,7 +230,10 @@ def attendance_add(
         status=status,
     )
     attendance.full_clean()
-    attendance.save()
+    # Added from two pages at once: the one that loses the insert gets the same answer.
+    unique_race_settle(
+        attendance.save, model=Attendance, constraints=ATTENDANCE_UNIQUE, check=already_listed
+    )
     event_record(
         action="meeting.attendance_add",
         actor=actor,
@@ -233,19 +250,25 @@ def attendance_invite_partner(
     *, meeting: Meeting, partner: Partner, actor: User, request: HttpRequest | None = None
 ) -> int:
     """Invite every active person of a partner who is not on the list yet."""
-    already = set(meeting.attendances.values_list("user_id", flat=True))
-    people = (
-        User.objects.filter(memberships__partner=partner, is_active=True)
-        .exclude(pk__in=already)
-        .distinct()
-    )
-    rows = [
-        Attendance(meeting=meeting, user=person, partner=partner, status=Attendance.Status.INVITED)
-        for person in people
-    ]
-    # Rows are built from a partner's own people and checked for duplicates just above;
-    # the unique constraint still guards a race.
-    Attendance.objects.bulk_create(rows)
+
+    def insert() -> list[Attendance]:
+        already = set(meeting.attendances.values_list("user_id", flat=True))
+        people = (
+            User.objects.filter(memberships__partner=partner, is_active=True)
+            .exclude(pk__in=already)
+            .distinct()
+        )
+        rows = [
+            Attendance(
+                meeting=meeting, user=person, partner=partner, status=Attendance.Status.INVITED
+            )
+            for person in people
+        ]
+        # Rows are built from a partner's own people and checked for duplicates just above.
+        return Attendance.objects.bulk_create(rows)
+
+    # Someone added at the same moment from another page: run again without them.
+    rows = unique_race_settle(insert, model=Attendance, constraints=ATTENDANCE_UNIQUE, retries=1)
     event_record(
         action="meeting.attendance_invite_partner",
         actor=actor,
@@ -488,28 +511,36 @@ def action_item_update(
         raise MeetingConflict("Mark an item done with the Done button.")
     # Lock the parent before the child, in the same order as ticking does.
     parent = _lock_parent(item)
+    wanted = {
+        "description": clean_text(description).strip(),
+        "due_on": due_on,
+        "subject_label": clean_text(subject_label or "").strip(),
+        "subject_url": (subject_url or "").strip(),
+        "status": status,
+    }
+    structural = item.is_all_partners or item.parent_id is not None
+    if owner_kind and not structural and owner_kind != ActionItem.OwnerKind.ALL_PARTNERS:
+        wanted["owner_kind"] = owner_kind
+        wanted["owner_user"] = owner_user if owner_kind == ActionItem.OwnerKind.PERSON else None
+        wanted["owner_partner"] = (
+            owner_partner if owner_kind == ActionItem.OwnerKind.PARTNER else None
+        )
     before = {
         "description": item.description,
         "due_on": item.due_on,
         "status": item.status,
         "owner": item.owner_display,
     }
-    item.description = clean_text(description).strip()
-    item.due_on = due_on
-    item.subject_label = clean_text(subject_label or "").strip()
-    item.subject_url = (subject_url or "").strip()
-    structural = item.is_all_partners or item.parent_id is not None
-    if owner_kind and not structural and owner_kind != ActionItem.OwnerKind.ALL_PARTNERS:
-        item.owner_kind = owner_kind
-        item.owner_user = owner_user if owner_kind == ActionItem.OwnerKind.PERSON else None
-        item.owner_partner = owner_partner if owner_kind == ActionItem.OwnerKind.PARTNER else None
-    status_changed = status != item.status
-    if status_changed:
-        item.status = status
-        if status == ActionItem.Status.OPEN:
-            item.completed_at, item.completed_by = None, None
-    item.full_clean()
-    item.save()
+    # Re-read under the lock and apply only what the coordinator changed on the form: a
+    # partner's tick that landed since the page loaded the item stays ticked.
+    changed = instance_lock_apply(item, wanted)
+    status_changed = "status" in changed
+    if status_changed and status == ActionItem.Status.OPEN:
+        item.completed_at, item.completed_by = None, None
+        changed += ["completed_at", "completed_by"]
+    if changed:
+        item.full_clean()
+        item.save(update_fields=[*changed, "updated_at"])
     if item.is_all_partners:
         item.children.update(description=item.description, due_on=item.due_on)
         if status_changed and status == ActionItem.Status.CANCELLED:
@@ -626,13 +657,21 @@ def calendar_feed_create(*, user: User, request: HttpRequest | None = None) -> s
     """Make (or remake) the person's secret feed address; any earlier address stops working.
     Returns the token, which is stored only as its hash."""
     token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.filter(user=user).first() or CalendarFeed(user=user)
-    replaced = feed.pk is not None
-    feed.token_hash = calendar_token_hash(token)
-    feed.created_at = timezone.now()
-    feed.revoked_at = None
-    feed.full_clean()
-    feed.save()
+
+    def write() -> CalendarFeed:
+        feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+        feed = feed or CalendarFeed(user=user)
+        feed.token_hash = calendar_token_hash(token)
+        feed.created_at = timezone.now()
+        feed.revoked_at = None
+        feed.full_clean()
+        feed.save()
+        return feed
+
+    replaced = CalendarFeed.objects.filter(user=user).exists()
+    # Two clicks at once: the one that loses the insert replaces the other's address.
+    with transaction.atomic():
+        feed = unique_race_settle(write, model=CalendarFeed, constraints=("user",), retries=1)
     event_record(
         action="calendar_feed.create",
         actor=user,

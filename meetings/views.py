@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.permissions import is_coordinator
 from core.services.signin import safe_next_path
-from core.views_helpers import check, require
+from core.services.submissions import submission_once
+from core.views_helpers import check, form_sent_before, form_token, require
 from meetings import selectors, services
 from meetings.forms import (
     ActionItemEditForm,
@@ -82,13 +83,23 @@ def meeting_list(request):
 @require_http_methods(["GET", "POST"])
 @require("meeting.manage")
 def meeting_create(request):
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "meetings/meeting_form.html", {"form": form}, status=400)
-        meeting = services.meeting_create(actor=request.user, request=request, **form.cleaned_data)
-        messages.success(request, "The meeting is recorded.")
-        return redirect(meeting)
+        done = submission_once(
+            token=form_token(request),
+            user=request.user,
+            create=lambda: services.meeting_create(
+                actor=request.user, request=request, **form.cleaned_data
+            ),
+            url_of=lambda meeting: meeting.get_absolute_url(),
+        )
+        if done.result is not None:
+            messages.success(request, "The meeting is recorded.")
+        return redirect(done.url)
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
@@ -108,7 +119,10 @@ def meeting_edit(request, pk: int):
     if request.method == "POST":
         if not form.is_valid():
             return render(
-                request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, 400
+                request,
+                "meetings/meeting_form.html",
+                {"form": form, "meeting": meeting},
+                status=400,
             )
         services.meeting_update(
             meeting=meeting, actor=request.user, values=form.cleaned_data, request=request
@@ -134,12 +148,22 @@ def meeting_publish(request, pk: int):
 @require("meeting.manage")
 def meeting_send_notes(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     try:
-        count = services.meeting_notes_send(meeting=meeting, actor=request.user, request=request)
+        done = submission_once(
+            token=form_token(request),
+            user=request.user,
+            create=lambda: services.meeting_notes_send(
+                meeting=meeting, actor=request.user, request=request
+            ),
+            url_of=lambda count: meeting.get_absolute_url(),
+        )
     except services.MeetingConflict as exc:
         return _conflict(request, str(exc), meeting.get_absolute_url())
-    messages.success(request, f"The notes are on their way to {count} people.")
-    return redirect(meeting)
+    if done.result is not None:
+        messages.success(request, f"The notes are on their way to {done.result} people.")
+    return redirect(done.url)
 
 
 @require_GET
@@ -311,24 +335,34 @@ def _people_suggestions(meeting: Meeting | None) -> list:
 @require("meeting.manage")
 def item_create(request, pk: int | None = None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk is not None else None
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = ActionItemForm(request.POST or None)
     context = {"form": form, "meeting": meeting, "people": _people_suggestions(meeting)}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "meetings/item_form.html", context, status=400)
         data = form.cleaned_data
-        item = services.action_item_create(
-            actor=request.user,
-            meeting=meeting,
-            description=data["description"],
-            owner_kind=data["owner_kind"],
-            owner_user=data.get("owner_user"),
-            owner_partner=data.get("owner_partner"),
-            due_on=data["due_on"],
-            subject_label=data["subject_label"],
-            subject_url=data["subject_url"],
-            request=request,
+        done = submission_once(
+            token=form_token(request),
+            user=request.user,
+            create=lambda: services.action_item_create(
+                actor=request.user,
+                meeting=meeting,
+                description=data["description"],
+                owner_kind=data["owner_kind"],
+                owner_user=data.get("owner_user"),
+                owner_partner=data.get("owner_partner"),
+                due_on=data["due_on"],
+                subject_label=data["subject_label"],
+                subject_url=data["subject_url"],
+                request=request,
+            ),
+            url_of=lambda item: (meeting or item).get_absolute_url(),
         )
+        item = done.result
+        if item is None:  # the same form sent again: the item exists
+            return redirect(done.url)
         if item.is_all_partners:
             messages.success(
                 request, f"The item is added for {item.children.count()} active partners."

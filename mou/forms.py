@@ -1,43 +1,14 @@
 """Input shapes for the MOU pages. Saving is the services' job."""
 
-from zoneinfo import ZoneInfo
-
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils.html import format_html
 
+from core.forms import NetworkDateTimeField, SingleLineField, help_text_from_data
+from core.validators import single_line
 from mou.models import TEXT_MAX, MouVersion, RoleBlock, RoleTemplate
 
-
-class NetworkDateTimeInput(forms.DateTimeInput):
-    """A datetime-local box whose value is read and shown in the network's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-    def format_value(self, value):
-        if hasattr(value, "tzinfo") and value.tzinfo is not None:
-            value = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
-        return super().format_value(value)
-
-
-class NetworkDateTimeField(forms.DateTimeField):
-    widget = NetworkDateTimeInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None and timezone.is_aware(result):
-            # Typed wall-clock time is the network's, whatever the server's zone.
-            result = result.replace(tzinfo=None)
-        if result is not None:
-            result = timezone.make_aware(result, ZoneInfo(settings.TIME_ZONE))
-        return result
+__all__ = ["NetworkDateTimeField"]  # kept importable from here for the signing forms
 
 
 def _zone_help(text: str) -> str:
@@ -45,6 +16,7 @@ def _zone_help(text: str) -> str:
 
 
 class VersionForm(forms.ModelForm):
+    title = SingleLineField(max_length=MouVersion._meta.get_field("title").max_length)
     deadline = NetworkDateTimeField(label="Deadline for blocks")
 
     class Meta:
@@ -69,6 +41,11 @@ class VersionForm(forms.ModelForm):
 
 
 class RoleTemplateForm(forms.ModelForm):
+    title = SingleLineField(
+        max_length=RoleTemplate._meta.get_field("title").max_length,
+        help_text=RoleTemplate._meta.get_field("title").help_text,
+    )
+
     class Meta:
         model = RoleTemplate
         fields = [
@@ -90,6 +67,15 @@ class RoleTemplateForm(forms.ModelForm):
 
 def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "maxlength": TEXT_MAX})
+
+
+# The block's names and titles are printed on the signature page: one line each.
+SINGLE_LINE_FIELDS = (
+    "contact_name",
+    "contact_phone",
+    "signing_leader_name",
+    "signing_leader_title",
+)
 
 
 class BlockForm(forms.ModelForm):
@@ -125,6 +111,8 @@ class BlockForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+        for name in SINGLE_LINE_FIELDS:
+            self.fields[name].validators.append(single_line)
         self.fields["revision"].required = True
         if template is not None:
             prompts = {
@@ -134,11 +122,12 @@ class BlockForm(forms.ModelForm):
             }
             for name, prompt in prompts.items():
                 if prompt:
-                    self.fields[name].help_text = prompt
+                    # A coordinator's words, shown in every lead's editor: text, never markup.
+                    self.fields[name].help_text = help_text_from_data(prompt)
         for name in RoleBlock.TEXT_FIELDS:
             existing = self.fields[name].help_text
             self.fields[name].help_text = (
-                f"{existing} Markdown works: - for lists, **bold**."
+                format_html("{} Markdown works: - for lists, **bold**.", existing)
                 if existing
                 else "Markdown works: - for lists, **bold**."
             )

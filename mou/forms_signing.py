@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 
+from core.forms import SingleLineField
 from core.models import User
 from mou.forms import NetworkDateTimeField, _zone_help
 from mou.services.signing import NAME_MAX, REASON_MAX, Countersigner
@@ -22,8 +23,8 @@ class FreezeForm(forms.Form):
         label="Countersigner (a coordinator)",
         empty_label="Someone else (type their name below)",
     )
-    countersigner_name = forms.CharField(label="Or their name", max_length=NAME_MAX, required=False)
-    countersigner_title = forms.CharField(label="Their title", max_length=NAME_MAX, required=False)
+    countersigner_name = SingleLineField(label="Or their name", max_length=NAME_MAX, required=False)
+    countersigner_title = SingleLineField(label="Their title", max_length=NAME_MAX, required=False)
     countersigner_email = forms.EmailField(label="Their e-mail", required=False)
     leave_out = forms.MultipleChoiceField(
         label="Leave out of this version",
@@ -77,8 +78,8 @@ class FreezeForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    name = forms.CharField(label="Your full name", max_length=NAME_MAX)
-    title = forms.CharField(label="Your title", max_length=NAME_MAX)
+    name = SingleLineField(label="Your full name", max_length=NAME_MAX)
+    title = SingleLineField(label="Your title", max_length=NAME_MAX)
     consent = forms.BooleanField(label="I agree", required=True)
 
     def __init__(self, *args, consent_text: str = "", **kwargs):
@@ -101,8 +102,8 @@ class DeclineForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    name = forms.CharField(label="Their full name", max_length=NAME_MAX)
-    title = forms.CharField(label="Their title", max_length=NAME_MAX, required=False)
+    name = SingleLineField(label="Their full name", max_length=NAME_MAX)
+    title = SingleLineField(label="Their title", max_length=NAME_MAX, required=False)
     email = forms.EmailField(label="Their e-mail")
 
     def __init__(self, *args, **kwargs):

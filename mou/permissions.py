@@ -1,6 +1,16 @@
 """Who may see, write and review MOU versions and role blocks."""
 
-from core.permissions import is_coordinator, is_network_member, partner_role, rule
+from django.db.models import Q
+
+from core.permissions import (
+    is_coordinator,
+    is_network_member,
+    memberships,
+    partner_role,
+    rule,
+    sees_partner_private,
+)
+from mou.models import RoleBlock
 
 
 @rule("mou.list")
@@ -24,6 +34,29 @@ def version_manage(user, version) -> bool:
 @rule("mou.block.view")
 def block_view(user, block) -> bool:
     return is_coordinator(user) or partner_role(user, block.partner_id) is not None
+
+
+def blocks_readable(user) -> Q:
+    """The blocks a person reads beside other partners' (the whole MOU, its draft PDF), as a
+    filter on RoleBlock: coordinators every block; a partner's people their own partner's
+    blocks in any status and other partners' blocks once accepted; nobody else any. A
+    filter rather than a rule on one block, because those pages list every block at once.
+
+    On a frozen or executed version every included block is accepted (freezing refuses
+    anything else), so the network reads exactly the signed blocks; a block left out of
+    the version stays its own partner's."""
+    if is_coordinator(user):
+        return Q()
+    if user is None or not user.is_active or not is_network_member(user):
+        return Q(pk__in=[])
+    return Q(partner_id__in=list(memberships(user))) | Q(status=RoleBlock.Status.ACCEPTED)
+
+
+@rule("mou.block.contacts")
+def block_contacts(user, block) -> bool:
+    """The e-mail addresses and phone numbers typed into a block (point of contact, signing
+    leader): its own partner's people and coordinators."""
+    return sees_partner_private(user, block.partner_id)
 
 
 @rule("mou.block.write")

@@ -131,21 +131,31 @@ class BlockDeadlines(engine.ReminderSource):
         ]
 
     def due_for(self, *, subject: RoleBlock, now: datetime):
-        if subject.status not in PENDING or subject.version.status != MouVersion.Status.OPEN:
-            return None
-        spec = engine.schedule_spec(subject.version)
-        stage = engine.stage_current(
-            deadline=subject.effective_deadline, spec=spec, now=now
-        ) or engine.Stage(
-            key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
-        )
-        people = _people_by_partner([subject.partner_id]).get(subject.partner_id, [])
-        prefs = engine.preferences_for(m.user_id for m in people)
-        due = _due_for_block(subject, stage, people, prefs)
-        due.due_at = now
-        due.context["overdue"] = subject.effective_deadline < now
-        due.context["days_before"] = None
-        return due
+        return self.due_for_many(subjects=[subject], now=now)[0]
+
+    def due_for_many(self, *, subjects: list[RoleBlock], now: datetime):
+        owed = [
+            b
+            for b in subjects
+            if b.status in PENDING and b.version.status == MouVersion.Status.OPEN
+        ]
+        specs = engine.schedules_for({b.version for b in owed})
+        people = _people_by_partner(b.partner_id for b in owed)
+        prefs = engine.preferences_for(m.user_id for ms in people.values() for m in ms)
+        dues = {}
+        for block in owed:
+            spec = engine.schedule_spec(block.version, specs)
+            stage = engine.stage_current(
+                deadline=block.effective_deadline, spec=spec, now=now
+            ) or engine.Stage(
+                key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
+            )
+            due = _due_for_block(block, stage, people.get(block.partner_id, []), prefs)
+            due.due_at = now
+            due.context["overdue"] = block.effective_deadline < now
+            due.context["days_before"] = None
+            dues[block.pk] = due
+        return [dues.get(b.pk) for b in subjects]
 
 
 DIGEST_HOUR = 7

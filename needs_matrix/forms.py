@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 
+from core.forms import SingleLineField
 from needs_matrix.models import Category, CategoryGroup, MatrixEntry, Priority, Stance
 from needs_matrix.selectors import MatrixFilters, PartnerRow
 from needs_matrix.services import EntryValues
@@ -194,6 +195,8 @@ class RowForm(forms.Form):
 
 
 class CategoryForm(forms.ModelForm):
+    name = SingleLineField(max_length=Category._meta.get_field("name").max_length)
+
     class Meta:
         model = Category
         fields = ["group", "name", "description", "order"]
@@ -202,6 +205,8 @@ class CategoryForm(forms.ModelForm):
 
 
 class CategoryGroupForm(forms.ModelForm):
+    name = SingleLineField(max_length=CategoryGroup._meta.get_field("name").max_length)
+
     class Meta:
         model = CategoryGroup
         fields = ["name", "order"]

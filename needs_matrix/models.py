@@ -12,9 +12,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.validators import single_line
+
 
 class CategoryGroup(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line])
     # blank: the forms leave it empty to mean "at the end"; the services fill it in.
     order = models.PositiveIntegerField(default=0, blank=True)
 
@@ -42,7 +44,7 @@ class Category(models.Model):
     by default; its entries and their history stay."""
 
     group = models.ForeignKey(CategoryGroup, on_delete=models.PROTECT, related_name="categories")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)

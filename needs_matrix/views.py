@@ -121,11 +121,15 @@ def category_create(request):
     form = CategoryForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            category = services.category_create(
-                user=request.user, request=request, **form.cleaned_data
-            )
-            messages.success(request, f"Category “{category.name}” created.")
-            return redirect("needs_matrix:category_list")
+            try:
+                category = services.category_create(
+                    user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:  # the same name saved at the same moment
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Category “{category.name}” created.")
+                return redirect("needs_matrix:category_list")
         return _category_form(request, form, None, status=400)
     return _category_form(request, form, None)
 
@@ -137,11 +141,15 @@ def category_edit(request, pk: int):
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST":
         if form.is_valid():
-            services.category_update(
-                category=category, user=request.user, request=request, **form.cleaned_data
-            )
-            messages.success(request, f"Category “{category.name}” saved.")
-            return redirect("needs_matrix:category_list")
+            try:
+                services.category_update(
+                    category=category, user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Category “{category.name}” saved.")
+                return redirect("needs_matrix:category_list")
         return _category_form(request, form, category, status=400)
     return _category_form(request, form, category)
 
@@ -190,16 +198,20 @@ def _group_form(request, group):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            if group is None:
-                group = services.group_create(
-                    user=request.user, request=request, **form.cleaned_data
-                )
+            try:
+                if group is None:
+                    group = services.group_create(
+                        user=request.user, request=request, **form.cleaned_data
+                    )
+                else:
+                    services.group_update(
+                        group=group, user=request.user, request=request, **form.cleaned_data
+                    )
+            except ValidationError as exc:  # the same name saved at the same moment
+                form.add_error(None, exc)
             else:
-                services.group_update(
-                    group=group, user=request.user, request=request, **form.cleaned_data
-                )
-            messages.success(request, f"Category group “{group.name}” saved.")
-            return redirect("needs_matrix:category_list")
+                messages.success(request, f"Category group “{group.name}” saved.")
+                return redirect("needs_matrix:category_list")
         status = 400
     return render(
         request, "needs_matrix/group_form.html", {"form": form, "group": group}, status=status

@@ -4,8 +4,10 @@ Every change made here is recorded as an event, like changes made through the po
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 
+from core.permissions import account_is_privileged
 from core.services.events import event_record
 from core.text import markdown_cook
 from partnership.models import Membership, Partner, Workgroup
@@ -48,6 +50,18 @@ class EventRecordingAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+def _memberships_check(request, memberships) -> None:
+    """Only a superuser changes the roles of coordinators, staff and superusers, here as
+    in the portal. Raised inside the admin's transaction, so nothing of the save stays."""
+    if request.user.is_superuser:
+        return
+    for membership in memberships:
+        if membership.user_id and account_is_privileged(membership.user):
+            raise PermissionDenied(
+                "Only a superuser can change the roles of a coordinator, staff member or superuser."
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -64,6 +78,19 @@ class PartnerAdmin(EventRecordingAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            touched = [
+                f.instance for f in formset.forms if f.has_changed() or f in formset.deleted_forms
+            ]
+            # The rows as they were too: moving a coordinator's row to someone else
+            # changes the coordinator's roles.
+            before = Membership.objects.filter(
+                pk__in=[m.pk for m in touched if m.pk]
+            ).select_related("user")
+            _memberships_check(request, [*touched, *before])
+        super().save_formset(request, form, formset, change)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("memberships"))
 
@@ -79,6 +106,19 @@ class MembershipAdmin(EventRecordingAdmin):
     list_select_related = ["user", "partner"]
     search_fields = ["user__full_name", "user__email", "partner__name"]
     autocomplete_fields = ["user", "partner"]
+
+    def save_model(self, request, obj, form, change):
+        before = Membership.objects.filter(pk=obj.pk).select_related("user") if change else []
+        _memberships_check(request, [obj, *before])
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        _memberships_check(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        _memberships_check(request, queryset.select_related("user"))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Workgroup)

@@ -3,7 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import SingleLineField, help_text_from_data
+from core.identity import email_identity
 from core.models import User
+from core.validators import absolute_link_validator
 from partnership.models import Membership, Partner, PartnerKind, Workgroup
 
 DESCRIPTION_MAX = 5000
@@ -27,7 +30,7 @@ def _field_max(model, name: str) -> int:
 
 
 class PartnerForm(forms.Form):
-    name = forms.CharField(max_length=_field_max(Partner, "name"))
+    name = SingleLineField(max_length=_field_max(Partner, "name"))
     kind = forms.ChoiceField(choices=PartnerKind.choices)
     status = forms.ChoiceField(
         choices=NEW_PARTNER_STATUSES,
@@ -35,13 +38,16 @@ class PartnerForm(forms.Form):
         help_text="Prospective partners are listed for coordinators only; their people "
         "cannot sign in until the partner is active.",
     )
-    region = forms.CharField(
+    region = SingleLineField(
         max_length=_field_max(Partner, "region"),
         required=False,
         help_text="For example: Salem, Marion County.",
     )
     website = forms.URLField(
-        max_length=_field_max(Partner, "website"), required=False, assume_scheme="https"
+        max_length=_field_max(Partner, "website"),
+        required=False,
+        assume_scheme="https",
+        validators=[absolute_link_validator],
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -71,18 +77,18 @@ class PartnerForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=_field_max(User, "full_name"))
+    full_name = SingleLineField(label="Name", max_length=_field_max(User, "full_name"))
     email = forms.EmailField(label="E-mail address", max_length=_field_max(User, "email"))
-    title = forms.CharField(label="Job title", max_length=_field_max(User, "title"), required=False)
-    phone = forms.CharField(max_length=_field_max(User, "phone"), required=False)
+    title = SingleLineField(label="Job title", max_length=_field_max(User, "title"), required=False)
+    phone = SingleLineField(max_length=_field_max(User, "phone"), required=False)
 
     def __init__(self, *args, person: User | None = None, **kwargs):
         self.person = person
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        taken = User.objects.filter(email__iexact=email)
+        email = email_identity(self.cleaned_data["email"])
+        taken = User.objects.by_email(email)
         if self.person is not None:
             taken = taken.exclude(pk=self.person.pk)
         if taken.exists():
@@ -130,10 +136,10 @@ class PartnerPersonAddForm(forms.Form):
         max_length=_field_max(User, "email"),
         help_text="If this person is already in the portal, they are added with this role.",
     )
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label="Name", max_length=_field_max(User, "full_name"), required=False
     )
-    title = forms.CharField(label="Job title", max_length=_field_max(User, "title"), required=False)
+    title = SingleLineField(label="Job title", max_length=_field_max(User, "title"), required=False)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.LEAD)
     send_invitation = forms.BooleanField(
         label="Send an invitation now",
@@ -148,19 +154,19 @@ class PartnerPersonAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not partner.is_active:
             self.fields["send_invitation"].initial = False
-            self.fields["send_invitation"].help_text = (
+            self.fields["send_invitation"].help_text = help_text_from_data(
                 f"{partner.name} is {partner.get_status_display().lower()}: its people can "
                 "be invited once it is active."
             )
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return email_identity(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()
         email = data.get("email")
         if email:
-            self.existing = User.objects.filter(email__iexact=email).first()
+            self.existing = User.objects.by_email(email).first()
             if self.existing is None and not data.get("full_name", "").strip():
                 self.add_error("full_name", "Enter the name of this new person.")
             if self.existing is not None and not self.existing.is_active:
@@ -199,7 +205,7 @@ class InviteForm(forms.Form):
 
 
 class WorkgroupForm(forms.Form):
-    name = forms.CharField(max_length=_field_max(Workgroup, "name"))
+    name = SingleLineField(max_length=_field_max(Workgroup, "name"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=DESCRIPTION_MAX,
@@ -229,8 +235,8 @@ class WorkgroupMemberForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        self.person = User.objects.filter(email__iexact=email).first()
+        email = email_identity(self.cleaned_data["email"])
+        self.person = User.objects.by_email(email).first()
         if self.person is None:
             raise ValidationError(
                 f"Nobody with the e-mail address {email} is in the portal. Add them on the "

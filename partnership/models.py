@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.text import markdown_html_field, markdown_version_field
+from core.validators import absolute_link_validator, single_line
 
 
 class PartnerKind(models.TextChoices):
@@ -27,13 +28,13 @@ class Partner(models.Model):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=20, choices=PartnerKind.choices)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
-    region = models.CharField(max_length=120, blank=True)
-    website = models.URLField(blank=True)
+    region = models.CharField(max_length=120, blank=True, validators=[single_line])
+    website = models.URLField(blank=True, validators=[absolute_link_validator])
     description = models.TextField(blank=True)
     description_html = markdown_html_field("description")
     markdown_version = markdown_version_field()
@@ -95,7 +96,7 @@ class Membership(models.Model):
 class Workgroup(models.Model):
     """A standing group of the network (curriculum and instruction, assessment, policy, ...)."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line])
     description = models.TextField(blank=True)
     description_html = markdown_html_field("description")
     markdown_version = markdown_version_field()

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "core",
     "partnership",
     "mou",
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before host validation and the HTTPS redirect (see the class).
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -52,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: coordinators and staff get nothing without a second factor.
+    "core.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,7 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -113,7 +124,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (the image builds it in); relative to the project folder.
+STATIC_ROOT = BASE_DIR / env("STATIC_ROOT", default="staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside the web root and are served only through views that check
 # permissions; there is deliberately no MEDIA_URL route.
@@ -151,10 +163,18 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-DEV_MAILBOX = env.bool("DEV_MAILBOX", default=not env("EMAIL_URL", default=""))
+# Only the local (and test) settings may turn the mailbox on; see config/settings/local.py.
+DEV_MAILBOX = False
+# Seconds an SMTP connect or reply may take: a mail server that stops answering fails the
+# delivery (retried later) instead of holding a worker until its hard time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# Redis: a task taken by a worker that died before acknowledging it (acks late) is handed
+# out again after this many seconds. Keep it above the longest retry delay (an hour) and
+# every task's hard time limit.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery-broker")))
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -167,14 +187,17 @@ if CELERY_BROKER_URL == "filesystem://":
     for _folder in ("out", "processed", "control"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A task taken by a worker that died before acknowledging it (acks late) is handed out
-    # again after this many seconds. Keep it above the longest retry delay (an hour).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 # Seconds before the first retry of a failed delivery; it doubles up to an hour.
 OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
+# Several portals (or a test run) can share one Redis by giving each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
+# Every task has a soft limit (SoftTimeLimitExceeded is raised inside it, so it can record
+# the failure) and a hard one (the pool process is killed). Tasks that need longer (PDF
+# rendering, the reminder sweep) set their own. Enforced by the prefork pool, the default.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
@@ -213,3 +236,22 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Accounts and the second factor (django-allauth) ------------------------------------
+# allauth runs the login flow (its MFA stage, its rate limits, the record of how this
+# session authenticated); the portal keeps its own sign-in page, its e-mailed links and
+# its people management, so allauth's sign-up and e-mail management stay off.
+ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="STEM Partnership Portal")
+# Recovery codes are shown once, right after they are made; regenerating shows new ones once.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Coordinators, staff and superusers must have a TOTP authenticator and pass it at every
+# sign-in. On unless turned off (local and test settings turn it off).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)

@@ -12,3 +12,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A second factor is optional while developing; set MFA_REQUIRED=true to try the real flow.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)
+# The development mailbox (/dev/mailbox/): on while no real e-mail is configured, and only
+# ever answered to requests from this machine (core/urls_dev.py).
+DEV_MAILBOX = env.bool("DEV_MAILBOX", default=not env("EMAIL_URL", default=""))

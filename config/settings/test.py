@@ -26,3 +26,5 @@ ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests that need the second factor turn it on with override_settings.
+MFA_REQUIRED = False

@@ -3,17 +3,19 @@
 A service that sends mail calls ``outbox_send_templated`` inside its transaction. The row
 commits with the change that caused it; delivery is handed to Celery only after the
 commit, and a periodic flush hands over anything the broker did not take. A delivery
-locks its row, so a message is delivered at most once however often it is handed over.
+first claims its row (marks it in flight under a lease and commits), so however often a
+message is handed over only one worker sends it, and no lock is held during SMTP.
 """
 
 import functools
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -130,65 +132,128 @@ class DeliveryFailed(Exception):
     """Raised so the Celery task retries with backoff."""
 
 
+# How long a claim is good for. It must outlast the delivery task's hard time limit
+# (core.tasks.outbox_deliver): while the claiming worker may still be talking to the mail
+# server nobody else may claim the message. A worker killed mid-send leaves it SENDING, and
+# the flush hands it over again once the lease has passed: delivery is then retried within
+# the lease plus one flush interval, and if the server had already accepted the message
+# before the kill, that one recipient gets it twice (the outcome was never recorded).
+SENDING_LEASE = timedelta(minutes=5)
+
+
+def outbox_claim(*, message_id: int) -> datetime | None:
+    """Mark one message in flight and commit; the lease's end, or None when it is not
+    ours to send (already sent, given up, or in flight under another worker's lease).
+
+    One conditional UPDATE: PostgreSQL re-checks its WHERE once a concurrent claim commits
+    and SQLite takes the write lock, so of two workers exactly one wins. It commits at
+    once (autocommit), before any mail server is involved."""
+    now = timezone.now()
+    lease_until = now + SENDING_LEASE
+    claimable = Q(status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED]) | Q(
+        status=OutboxMessage.Status.SENDING, lease_until__lte=now
+    )
+    claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboxMessage.Status.SENDING, lease_until=lease_until, attempts=F("attempts") + 1
+    )
+    return lease_until if claimed else None
+
+
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        cc=message.cc,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for item in message.attachments:
+        with default_storage.open(item["path"], "rb") as handle:
+            email.attach(item["filename"], handle.read(), item.get("mimetype"))
+    return email
+
+
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
-    """Deliver one message through the configured e-mail backend, exactly once."""
+    """Deliver one message through the configured e-mail backend, once.
+
+    Claim (commit), talk to the mail server outside any transaction, then record the
+    outcome in a short one (as pretix's mail task does): no row lock or open transaction
+    waits on a remote server. Called by the Celery task, outside any transaction."""
+    lease_until = outbox_claim(message_id=message_id)
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if lease_until is None or message is None:
+        return message
+    try:
+        _email(message).send(fail_silently=False)
+    except Exception as exc:
+        return _outbox_record_failure(message=message, lease_until=lease_until, exc=exc)
+    _outbox_record(
+        message=message,
+        lease_until=lease_until,
+        status=OutboxMessage.Status.SENT,
+        sent_at=timezone.now(),
+        # last_error stays: the outbox keeps showing what went wrong before it went out.
+        next_attempt_at=None,
+    )
+    return message
+
+
+def _outbox_record(*, message: OutboxMessage, lease_until: datetime, **fields) -> None:
+    """Write the outcome, only while the claim is still this worker's."""
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status in {
-            OutboxMessage.Status.SENT,
-            OutboxMessage.Status.GAVE_UP,
-        }:
-            return message
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to_email],
-            cc=message.cc,
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        message.attempts += 1
-        try:
-            for item in message.attachments:
-                with default_storage.open(item["path"], "rb") as handle:
-                    email.attach(item["filename"], handle.read(), item.get("mimetype"))
-            email.send(fail_silently=False)
-        except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.GAVE_UP
-                message.next_attempt_at = None
-            else:
-                message.status = OutboxMessage.Status.FAILED
-                message.next_attempt_at = timezone.now() + timedelta(minutes=2**message.attempts)
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            failed = message
-        else:
-            message.status = OutboxMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-            message.save(
-                update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
-            )
-            return message
-    # Outside the transaction, so the failure is recorded before Celery retries.
-    if failed.status == OutboxMessage.Status.FAILED:
-        raise DeliveryFailed(failed.last_error)
-    return failed
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxMessage.Status.SENDING, lease_until=lease_until
+        ).update(lease_until=None, **fields)
+    if not updated:
+        logger.warning("Outbox message %s: the claim had lapsed; outcome not recorded", message.pk)
+    for name, value in {"lease_until": None, **fields}.items():
+        setattr(message, name, value)
+
+
+def _outbox_record_failure(
+    *, message: OutboxMessage, lease_until: datetime, exc: Exception
+) -> OutboxMessage:
+    last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        status, next_attempt_at = OutboxMessage.Status.GAVE_UP, None
+    else:
+        status = OutboxMessage.Status.FAILED
+        next_attempt_at = timezone.now() + timedelta(minutes=2**message.attempts)
+    _outbox_record(
+        message=message,
+        lease_until=lease_until,
+        status=status,
+        last_error=last_error,
+        next_attempt_at=next_attempt_at,
+    )
+    # Raised after the outcome is committed, so the failure is recorded before Celery retries.
+    if status == OutboxMessage.Status.FAILED:
+        raise DeliveryFailed(last_error)
+    return message
 
 
 def outbox_flush(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Hand over messages that are still pending or due for another try."""
     now = timezone.now()
-    due = list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.PENDING, created_at__lte=now - older_than
-        ).values_list("pk", flat=True)[:500]
-    ) + list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.FAILED, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
+    due = (
+        list(
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.PENDING, created_at__lte=now - older_than
+            ).values_list("pk", flat=True)[:500]
+        )
+        + list(
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.FAILED, next_attempt_at__lte=now
+            ).values_list("pk", flat=True)[:500]
+        )
+        + list(
+            # In flight under a lease that has passed: its worker died mid-send.
+            OutboxMessage.objects.filter(
+                status=OutboxMessage.Status.SENDING, lease_until__lte=now
+            ).values_list("pk", flat=True)[:500]
+        )
     )
     from core.tasks import outbox_deliver
 

@@ -20,7 +20,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +30,7 @@ from django.utils import timezone
 from core.models import Reminder, ReminderPreference, ReminderSchedule, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated_many
-from core.services.signin import signin_link_make
+from core.services.signin import link_signs_in, signin_link_make
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,12 @@ DEFAULT_OVERDUE_EVERY_DAYS = 7
 DEFAULT_OVERDUE_MAX = 4
 # Stage e-mails go out in the morning of their day, in the network's time zone.
 SEND_AT = time(8, 0)
+# Two hours before this is still a moment Python can hold.
+_EARLIEST_SHIFTABLE = datetime(1, 1, 1, 3, 0, tzinfo=UTC)
 MANUAL_LIMIT_PER_DAY = 2
+# A subject reminded (by a sweep or by hand) this recently gets another reminder by hand
+# only when the coordinator confirms it.
+RECENT = timedelta(hours=24)
 
 
 # --- stages ----------------------------------------------------------------------------
@@ -69,6 +74,16 @@ def _morning_of(day, tz) -> datetime:
     return datetime.combine(day, SEND_AT, tzinfo=tz)
 
 
+def _day_shifted(day: date, days: int) -> date | None:
+    """The day so many days later (or earlier), or None past the calendar's ends: a stage
+    of a deadline in year 9999 or year 1, stored before dates were bounded, is one no
+    sweep will reach, or one as past as the first of them."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def stages_for(*, deadline: datetime, spec: ScheduleSpec) -> list[Stage]:
     return list(_stages(deadline, spec, timezone.get_default_timezone()))
 
@@ -80,16 +95,23 @@ def _stages(deadline: datetime, spec: ScheduleSpec, tz) -> tuple[Stage, ...]:
     local_deadline = timezone.localtime(deadline, tz)
     stages: list[Stage] = []
     for days in sorted(set(spec.days_before), reverse=True):
-        due = _morning_of(local_deadline.date() - timedelta(days=days), tz)
+        day = _day_shifted(local_deadline.date(), -days)
+        if day is None:
+            continue
+        due = _morning_of(day, tz)
         if days == 0:
             # The day itself: in the morning, or earlier when the deadline is that early.
-            due = min(due, deadline - timedelta(hours=2))
+            if deadline > _EARLIEST_SHIFTABLE:
+                due = min(due, deadline - timedelta(hours=2))
             label = "today is the deadline"
         else:
             label = f"{days} day{'s' if days != 1 else ''} before the deadline"
         stages.append(Stage(key=f"before-{days}", label=label, due_at=due, days_before=days))
     for n in range(1, spec.overdue_max + 1):
-        due = _morning_of(local_deadline.date() + timedelta(days=n * spec.overdue_every_days), tz)
+        day = _day_shifted(local_deadline.date(), n * spec.overdue_every_days)
+        if day is None:
+            break
+        due = _morning_of(day, tz)
         stages.append(
             Stage(
                 key=f"overdue-{n}",
@@ -210,6 +232,10 @@ class ReminderSource(ABC):
     def due_for(self, *, subject: models.Model, now: datetime) -> Due | None:
         """The reminder a coordinator's "remind now" would send for one subject."""
 
+    def due_for_many(self, *, subjects: list[models.Model], now: datetime) -> list[Due | None]:
+        """``due_for`` of each subject, in order; sources override it to batch the queries."""
+        return [self.due_for(subject=subject, now=now) for subject in subjects]
+
 
 _SOURCES: dict[str, ReminderSource] = {}
 
@@ -248,24 +274,47 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, ReminderPreference]:
 # --- the sweep --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SweepLine:
+    """One reminder a sweep sent (or, in a preview, would send): who gets what, and why."""
+
+    source: str
+    subject: str
+    stage_label: str
+    recipient_email: str
+    role: str
+    template: str
+
+
 @dataclass
 class SweepResult:
     considered: int = 0
     claimed: int = 0
     skipped_already_sent: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
+    lines: list[SweepLine] = field(default_factory=list)
 
 
 def _key(ct_id: int, subject_id: int, stage: str, email: str) -> tuple:
     return (ct_id, subject_id, stage, email.lower())
 
 
-def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
+def reminders_sweep(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
+    """Claim and send every reminder that is due now. With ``dry_run`` nothing is claimed
+    or sent: the result lists what a sweep would send at this moment."""
     now = now or timezone.now()
     result = SweepResult()
     for name, source in sources().items():
         dues = list(source.due(now=now))
-        claimed = _claim_and_send(source=name, dues=dues, now=now)
+        if dry_run:
+            planned = _unclaimed(dues=dues)
+            claimed = len(planned)
+            result.lines.extend(
+                _line(source=name, due=due, recipient=recipient)
+                for due, recipient in planned.values()
+            )
+        else:
+            claimed = _claim_and_send(source=name, dues=dues, now=now, lines=result.lines)
         result.considered += sum(len(d.recipients) for d in dues)
         result.claimed += claimed
         result.by_source[name] = claimed
@@ -273,12 +322,19 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
     return result
 
 
-def _claim_and_send(
-    *, source: str, dues: list[Due], now: datetime, manual_by: User | None = None
-) -> int:
-    if not dues:
-        return 0
-    sweep = uuid.uuid4()
+def _line(*, source: str, due: Due, recipient: Recipient) -> SweepLine:
+    return SweepLine(
+        source=source,
+        subject=str(due.subject),
+        stage_label=due.stage_label,
+        recipient_email=recipient.email,
+        role=recipient.role,
+        template=due.template,
+    )
+
+
+def _unclaimed(*, dues: list[Due]) -> dict[tuple, tuple[Due, Recipient]]:
+    """{claim key: (due, recipient)} for every recipient of ``dues`` not claimed yet."""
     ct_by_model: dict[type, ContentType] = {}
     planned: dict[tuple, tuple[Due, Recipient]] = {}
     for due in dues:
@@ -301,8 +357,23 @@ def _claim_and_send(
             ).values_list("subject_type_id", "subject_id", "stage", "recipient_email")
             for row in existing:
                 planned.pop(_key(*row), None)
+    return planned
+
+
+def _claim_and_send(
+    *,
+    source: str,
+    dues: list[Due],
+    now: datetime,
+    manual_by: User | None = None,
+    lines: list[SweepLine] | None = None,
+) -> int:
+    if not dues:
+        return 0
+    planned = _unclaimed(dues=dues)
     if not planned:
         return 0
+    sweep = uuid.uuid4()
     with transaction.atomic():
         Reminder.objects.bulk_create(
             [
@@ -337,6 +408,8 @@ def _claim_and_send(
                 )
             ]
             outgoing.append(_outgoing(due=due, recipient=recipient, manual=manual_by is not None))
+            if lines is not None:
+                lines.append(_line(source=source, due=due, recipient=recipient))
         # A sweep can send thousands: the outbox stores them with multi-row INSERTs.
         for reminder, message in zip(mine, outbox_send_templated_many(outgoing), strict=True):
             reminder.message = message
@@ -363,7 +436,9 @@ def _outgoing(*, due: Due, recipient: Recipient, manual: bool) -> dict:
             "stage_label": due.stage_label,
             "role": recipient.role,
             "link": link,
-            "personal_link": recipient.user is not None,
+            # Coordinators and staff get the page's plain address (they sign in with their
+            # password): the e-mail must not call it a personal sign-in link.
+            "personal_link": link_signs_in(recipient.user),
             "manual": manual,
             "recipient_email": recipient.email,
         },
@@ -375,48 +450,166 @@ class ManualLimitReached(Exception):
     pass
 
 
-def reminder_send_now(
-    *, source: str, subject: models.Model, by: User, now: datetime | None = None, request=None
-) -> int:
-    """A coordinator's "remind now": the subject's current reminder, sent at once, at most
-    MANUAL_LIMIT_PER_DAY times a day for one subject."""
-    now = now or timezone.now()
-    ct = ContentType.objects.get_for_model(subject)
-    sent_today = (
+class RecentlyReminded(Exception):
+    """The subject was reminded less than a day ago: another needs the coordinator's yes."""
+
+    def __init__(self, last_at: datetime):
+        self.last_at = last_at
+        super().__init__("A reminder was already sent in the last 24 hours.")
+
+
+def reminded_recently(*, subjects: list[models.Model], now: datetime) -> dict[int, datetime]:
+    """{subject id: its latest reminder's time} for the subjects (one type) reminded in the
+    last 24 hours, by a sweep or by hand, in one query."""
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(type(subjects[0]))
+    rows = (
         Reminder.objects.filter(
             subject_type=ct,
-            subject_id=subject.pk,
-            manual=True,
-            claimed_at__gte=now - timedelta(days=1),
+            subject_id__in=[s.pk for s in subjects],
+            claimed_at__gte=now - RECENT,
         )
-        .values("stage")
-        .distinct()
-        .count()
+        .values("subject_id")
+        .annotate(last=models.Max("claimed_at"))
     )
-    if sent_today >= MANUAL_LIMIT_PER_DAY:
+    return {row["subject_id"]: row["last"] for row in rows}
+
+
+def _manual_counts(*, subjects: list[models.Model], now: datetime) -> tuple[dict, dict]:
+    """({subject id: manual reminders ever}, {subject id: manual reminders today})."""
+    ct = ContentType.objects.get_for_model(type(subjects[0]))
+    rows = (
+        Reminder.objects.filter(
+            subject_type=ct, subject_id__in=[s.pk for s in subjects], manual=True
+        )
+        .values("subject_id")
+        .annotate(
+            total=models.Count("stage", distinct=True),
+            today=models.Count(
+                "stage", distinct=True, filter=models.Q(claimed_at__gte=now - RECENT)
+            ),
+        )
+    )
+    total = {row["subject_id"]: row["total"] for row in rows}
+    today = {row["subject_id"]: row["today"] for row in rows}
+    return total, today
+
+
+def _as_manual(due: Due, *, number: int) -> Due:
+    due.stage = f"manual-{number}"
+    due.stage_label = "a reminder from the coordinator"
+    return due
+
+
+def reminder_send_now(
+    *,
+    source: str,
+    subject: models.Model,
+    by: User,
+    now: datetime | None = None,
+    request=None,
+    confirmed: bool = False,
+) -> int:
+    """A coordinator's "remind now": the subject's current reminder, sent at once. Once a
+    day freely; a second time within 24 hours of any reminder only when ``confirmed``; and
+    never more than MANUAL_LIMIT_PER_DAY times a day by hand."""
+    now = now or timezone.now()
+    total, today = _manual_counts(subjects=[subject], now=now)
+    if today.get(subject.pk, 0) >= MANUAL_LIMIT_PER_DAY:
         raise ManualLimitReached(
             f"{MANUAL_LIMIT_PER_DAY} reminders were already sent by hand in the last 24 hours."
         )
+    if not confirmed:
+        recent = reminded_recently(subjects=[subject], now=now)
+        if subject.pk in recent:
+            raise RecentlyReminded(recent[subject.pk])
     due = sources()[source].due_for(subject=subject, now=now)
     if due is None or not due.recipients:
         return 0
-    total_manual = (
-        Reminder.objects.filter(subject_type=ct, subject_id=subject.pk, manual=True)
-        .values("stage")
-        .distinct()
-        .count()
-    )
-    due.stage = f"manual-{total_manual + 1}"
-    due.stage_label = "a reminder from the coordinator"
+    _as_manual(due, number=total.get(subject.pk, 0) + 1)
     claimed = _claim_and_send(source=source, dues=[due], now=now, manual_by=by)
     event_record(
         action="reminders.sent_by_hand",
         actor=by,
         subject=subject,
-        summary=f"Reminder sent by hand to {claimed} recipient(s)",
+        summary=f"Reminder sent by hand to {claimed} "
+        f"{'recipient' if claimed == 1 else 'recipients'}",
         request=request,
     )
     return claimed
+
+
+@dataclass
+class BulkReminders:
+    """What "remind all pending" sends (or would send): reminders per subject, split by
+    whether the subject was reminded in the last 24 hours."""
+
+    fresh: list[Due] = field(default_factory=list)
+    recent: list[Due] = field(default_factory=list)
+    # Reminded by hand MANUAL_LIMIT_PER_DAY times today: skipped even when confirmed.
+    at_limit: list[models.Model] = field(default_factory=list)
+    # Nobody to remind (no lead, nor an editor who asked for reminders).
+    nobody: list[models.Model] = field(default_factory=list)
+    sent: int = 0
+    included_recent: bool = False
+
+    @staticmethod
+    def people(dues: list[Due]) -> int:
+        return len({r.email.lower() for due in dues for r in due.recipients})
+
+
+def reminders_plan_now(
+    *, source: str, subjects: list[models.Model], now: datetime | None = None
+) -> BulkReminders:
+    """The reminders "remind all pending" would send now, in a constant number of queries."""
+    now = now or timezone.now()
+    plan = BulkReminders()
+    if not subjects:
+        return plan
+    recent = reminded_recently(subjects=subjects, now=now)
+    total, today = _manual_counts(subjects=subjects, now=now)
+    dues = sources()[source].due_for_many(subjects=subjects, now=now)
+    for subject, due in zip(subjects, dues, strict=True):
+        if due is None or not due.recipients:
+            plan.nobody.append(subject)
+        elif today.get(subject.pk, 0) >= MANUAL_LIMIT_PER_DAY:
+            plan.at_limit.append(subject)
+        else:
+            _as_manual(due, number=total.get(subject.pk, 0) + 1)
+            (plan.recent if subject.pk in recent else plan.fresh).append(due)
+    return plan
+
+
+def reminders_send_now_many(
+    *,
+    source: str,
+    subjects: list[models.Model],
+    by: User,
+    include_recent: bool,
+    about: models.Model | None = None,
+    now: datetime | None = None,
+    request=None,
+) -> BulkReminders:
+    """A coordinator's "remind all pending": each subject's reminder at once, leaving out
+    those reminded in the last 24 hours unless ``include_recent``. One event records it."""
+    now = now or timezone.now()
+    plan = reminders_plan_now(source=source, subjects=subjects, now=now)
+    dues = plan.fresh + (plan.recent if include_recent else [])
+    plan.included_recent = include_recent
+    plan.sent = _claim_and_send(source=source, dues=dues, now=now, manual_by=by)
+    skipped = 0 if include_recent else len(plan.recent)
+    if dues:
+        event_record(
+            action="reminders.sent_to_all",
+            actor=by,
+            subject=about or by,
+            summary=f"Reminders sent by hand: {plan.sent} e-mails for {len(dues)} "
+            f"{'subject' if len(dues) == 1 else 'subjects'}; {skipped} reminded in the last "
+            "24 hours left out",
+            request=request,
+        )
+    return plan
 
 
 def last_reminders(*, subjects: list[models.Model]) -> dict[int, Reminder]:

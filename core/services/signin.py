@@ -3,6 +3,10 @@
 A link is a bearer credential for one person. Opening it (GET) signs that person in and
 changes nothing else, so a mail scanner that pre-fetches it neither uses it up nor breaks
 it. Raising ``User.link_version`` voids every link issued before.
+
+Coordinators, staff and superusers sign in with their password only: no link is made for
+them, a link made before they became one is refused when it is opened, and every e-mail
+to them points at the page itself (which asks for the password).
 """
 
 import time
@@ -17,12 +21,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.models import User
+from core.permissions import account_is_privileged
 
 SALT = "core.signin-link"
 
 
 class LinkInvalid(Exception):
     """Tampered, unknown, or for a user who no longer exists or is inactive."""
+
+
+class LinkPasswordOnly(LinkInvalid):
+    """A valid link for an account that signs in with its password only."""
 
 
 class LinkExpired(Exception):
@@ -50,6 +59,8 @@ def safe_next_path(next_path: str | None) -> str:
 def signin_token_make(
     *, user: User, next_path: str = "/", expires_at: datetime | None = None
 ) -> str:
+    if account_is_privileged(user):
+        raise ValueError(f"{user} signs in with a password: no sign-in link is made for them.")
     if expires_at is None:
         expiry = int(time.time()) + settings.SIGNIN_LINK_MAX_AGE
     else:
@@ -61,9 +72,20 @@ def signin_token_make(
 def signin_link_make(
     *, user: User, next_path: str = "/", expires_at: datetime | None = None
 ) -> str:
-    """An absolute sign-in URL built from SITE_URL, never from a request."""
+    """An absolute sign-in URL built from SITE_URL, never from a request.
+
+    For an account that signs in with its password only, the page's own address: the
+    e-mail still leads there, and the page asks for the password.
+    """
+    if not link_signs_in(user):
+        return settings.SITE_URL + safe_next_path(next_path)
     token = signin_token_make(user=user, next_path=next_path, expires_at=expires_at)
     return settings.SITE_URL + reverse("accounts:link", kwargs={"token": token})
+
+
+def link_signs_in(user: User | None) -> bool:
+    """Whether a link e-mailed to ``user`` signs them in (e-mails word themselves on it)."""
+    return user is not None and not account_is_privileged(user)
 
 
 def signin_link_read(*, token: str) -> LinkTarget:
@@ -80,6 +102,10 @@ def signin_link_read(*, token: str) -> LinkTarget:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.link_version != version:
         raise LinkInvalid("This sign-in link is no longer valid.")
+    if account_is_privileged(user):
+        # Issued before the person became a coordinator or staff, or forged: refused
+        # before its expiry is looked at, so it cannot be renewed either.
+        raise LinkPasswordOnly("This account signs in with its password.")
     if expiry < int(timezone.now().timestamp()):
         raise LinkExpired(user)
     return LinkTarget(user=user, next_path=safe_next_path(next_path))

@@ -1,7 +1,9 @@
 from django import template
 
 from core.permissions import user_may
+from core.services.signin import link_signs_in
 from core.text import markdown_cooked
+from core.validators import link_is_safe
 
 register = template.Library()
 
@@ -13,6 +15,31 @@ def cooked(obj, field: str):
     return markdown_cooked(obj=obj, field=field)
 
 
+@register.filter
+def safe_link(url: str) -> str:
+    """The stored link if a browser would open it on the web or on this site as written;
+    "" otherwise (a link saved before links were checked), so the page shows it as text."""
+    return url if link_is_safe(url) else ""
+
+
 @register.simple_tag(takes_context=True)
 def may(context, action: str, obj=None) -> bool:
     return user_may(context["request"].user, action, obj)
+
+
+@register.filter
+def signs_in_by_link(user) -> bool:
+    """Whether links e-mailed to ``user`` sign them in (not for coordinators and staff)."""
+    return link_signs_in(user)
+
+
+@register.simple_tag
+def form_token():
+    """A hidden one-time token: the form's second submission finds the first one's result."""
+    from django.utils.html import format_html
+
+    from core.services.submissions import FORM_TOKEN_FIELD, form_token_new
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token_new()
+    )

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.validators import date_in_range, single_line
 from mou.exceptions import ImmutableRecord
 from mou.models.versions import MouVersion
 from partnership.models import Partner
@@ -53,7 +54,7 @@ class FrozenMou(ImmutableModel):
     version = models.OneToOneField(MouVersion, on_delete=models.PROTECT, related_name="frozen")
     canonical = models.TextField(help_text="The frozen content as canonical JSON.")
     content_sha256 = models.CharField("SHA-256 of the content", max_length=64, unique=True)
-    signing_deadline = models.DateTimeField()
+    signing_deadline = models.DateTimeField(validators=[date_in_range])
     frozen_at = models.DateTimeField(default=timezone.now)
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,8 +119,8 @@ class SignatureRequest(models.Model):
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     organization = models.CharField(max_length=200)
-    signer_name = models.CharField(max_length=200)
-    signer_title = models.CharField(max_length=200, blank=True)
+    signer_name = models.CharField(max_length=200, validators=[single_line])
+    signer_title = models.CharField(max_length=200, blank=True, validators=[single_line])
     signer_email = models.EmailField(max_length=254)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -130,8 +131,12 @@ class SignatureRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    signed_name = models.CharField("typed name", max_length=200, blank=True)
-    signed_title = models.CharField("typed title", max_length=200, blank=True)
+    signed_name = models.CharField(
+        "typed name", max_length=200, blank=True, validators=[single_line]
+    )
+    signed_title = models.CharField(
+        "typed title", max_length=200, blank=True, validators=[single_line]
+    )
     consent_text = models.TextField(blank=True)
     signed_ip = models.GenericIPAddressField(null=True, blank=True)
     signed_user_agent = models.CharField(max_length=400, blank=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.text import markdown_html_field, markdown_version_field
+from core.validators import date_in_range, single_line
 from partnership.models import Partner, PartnerKind
 
 # Long enough for any honest block section, short enough to keep pages and PDFs sane.
@@ -36,7 +37,7 @@ class MouVersion(models.Model):
         SUPERSEDED = "superseded", "Superseded"
 
     number = models.PositiveIntegerField(unique=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     shared_text = _long_text(
         "shared text",
         max_length=SHARED_TEXT_MAX,
@@ -44,7 +45,9 @@ class MouVersion(models.Model):
     )
     shared_text_html = markdown_html_field("shared text")
     markdown_version = markdown_version_field()
-    deadline = models.DateTimeField(help_text="Blocks are due by this moment.")
+    deadline = models.DateTimeField(
+        help_text="Blocks are due by this moment.", validators=[date_in_range]
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -94,7 +97,11 @@ class RoleTemplate(models.Model):
         MouVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="templates"
     )
     kind = models.CharField(max_length=20, choices=PartnerKind.choices)
-    title = models.CharField(max_length=200, help_text='For example "School district partner".')
+    title = models.CharField(
+        max_length=200,
+        help_text='For example "School district partner".',
+        validators=[single_line],
+    )
     guidance = _long_text("guidance", help_text="What a good block says, in Markdown.")
     role_prompt = models.CharField("prompt for the role", max_length=500, blank=True)
     commitments_prompt = models.CharField("prompt for commitments", max_length=500, blank=True)
@@ -149,11 +156,19 @@ class RoleBlock(models.Model):
     role_in_partnership = _long_text("our role in the partnership")
     commitments = _long_text("what we commit and contribute")
     asks_of_network = _long_text("what we ask of the network")
-    contact_name = models.CharField("point of contact", max_length=200, blank=True)
+    contact_name = models.CharField(
+        "point of contact", max_length=200, blank=True, validators=[single_line]
+    )
     contact_email = models.EmailField("contact e-mail", max_length=254, blank=True)
-    contact_phone = models.CharField("contact phone", max_length=40, blank=True)
-    signing_leader_name = models.CharField("signing leader", max_length=200, blank=True)
-    signing_leader_title = models.CharField("signing leader's title", max_length=200, blank=True)
+    contact_phone = models.CharField(
+        "contact phone", max_length=40, blank=True, validators=[single_line]
+    )
+    signing_leader_name = models.CharField(
+        "signing leader", max_length=200, blank=True, validators=[single_line]
+    )
+    signing_leader_title = models.CharField(
+        "signing leader's title", max_length=200, blank=True, validators=[single_line]
+    )
     signing_leader_email = models.EmailField("signing leader's e-mail", max_length=254, blank=True)
 
     carried_over_from = models.ForeignKey(
@@ -171,7 +186,7 @@ class RoleBlock(models.Model):
     )
     review_comment = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    extension_until = models.DateTimeField(null=True, blank=True)
+    extension_until = models.DateTimeField(null=True, blank=True, validators=[date_in_range])
     created_at = models.DateTimeField(default=timezone.now)
     role_in_partnership_html = markdown_html_field("our role in the partnership")
     commitments_html = markdown_html_field("what we commit and contribute")
@@ -247,7 +262,7 @@ class BlockReview(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     block_revision = models.PositiveIntegerField()
-    extension_until = models.DateTimeField(null=True, blank=True)
+    extension_until = models.DateTimeField(null=True, blank=True, validators=[date_in_range])
 
     class Meta:
         ordering = ["-created_at", "-id"]

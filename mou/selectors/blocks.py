@@ -6,12 +6,16 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.shortcuts import get_object_or_404
 
 from core.models import User
-from core.permissions import is_coordinator, memberships
+from core.permissions import is_coordinator, memberships, user_may
 from mou.diff import Piece, text_diff
 from mou.models import BlockReview, BlockSeen, DraftPdf, MouVersion, RoleBlock, RoleTemplate
+from mou.permissions import blocks_readable
 from mou.rules import field_label
 
 DONE = (RoleBlock.Status.SUBMITTED, RoleBlock.Status.ACCEPTED)
+# What a block says about reaching people; the names and titles stay (they are in the
+# signed agreement for everyone to read).
+PRIVATE_CONTACT_FIELDS = ("contact_email", "contact_phone", "signing_leader_email")
 
 
 def versions_for_user(*, user: User) -> QuerySet[MouVersion]:
@@ -71,6 +75,17 @@ def blocks_of_user(*, version: MouVersion, user: User) -> list[RoleBlock]:
         RoleBlock.objects.filter(version=version, partner_id__in=list(memberships(user)))
         .select_related("partner")
         .order_by("partner__name")
+    )
+
+
+def block_open_of_user(*, user: User) -> RoleBlock | None:
+    """The person's block in the newest version open for blocks, if they have one."""
+    return (
+        RoleBlock.objects.filter(
+            version__status=MouVersion.Status.OPEN, partner_id__in=list(memberships(user))
+        )
+        .order_by("-version__number", "partner__name")
+        .first()
     )
 
 
@@ -182,18 +197,27 @@ def conflict_rows(*, block: RoleBlock, submitted: dict[str, str]) -> list[Confli
     ]
 
 
-def document_for(*, version: MouVersion) -> dict:
-    """The whole MOU: shared text and every block in partner order."""
+def document_for(*, version: MouVersion, viewer: User | None) -> dict:
+    """The whole MOU as ``viewer`` may read it: shared text and, in partner order, the
+    blocks mou.permissions.blocks_readable lets them see. Where the viewer may not see a
+    block's contact details (mou.block.contacts) they are blanked on these read-only
+    copies, so neither the page nor the PDF can show them. Two queries at most."""
     blocks = list(
         RoleBlock.objects.filter(version=version)
+        .filter(blocks_readable(viewer))
         .select_related("partner")
         .order_by("partner__name", "pk")
     )
-    return {"version": version, "blocks": blocks}
+    for block in blocks:
+        if not user_may(viewer, "mou.block.contacts", block):
+            for name in PRIVATE_CONTACT_FIELDS:
+                setattr(block, name, "")
+    return {"version": version, "blocks": blocks, "viewer": viewer}
 
 
-def draft_pdf_latest(*, version: MouVersion) -> DraftPdf | None:
-    return version.draft_pdfs.select_related("requested_by").first()
+def draft_pdf_latest(*, version: MouVersion, user: User) -> DraftPdf | None:
+    """The person's own latest draft PDF: each is rendered for the one who asked for it."""
+    return version.draft_pdfs.filter(requested_by=user).select_related("requested_by").first()
 
 
 def blocks_awaiting_submission(*, version: MouVersion) -> QuerySet[RoleBlock]:

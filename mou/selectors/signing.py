@@ -104,16 +104,32 @@ def _frozen_texts(frozen: FrozenMou) -> dict:
     return frozen_texts_render(content=frozen.content)
 
 
+# The frozen record keeps these (its hash covers them); the document every party reads
+# does not show them: other organizations' e-mail addresses and phones are for coordinators.
+_PRIVATE_BLOCK_FIELDS = ("contact_email", "contact_phone", "signing_leader_email")
+
+
+def _without_email(person: dict) -> dict:
+    return {key: value for key, value in person.items() if key != "email"}
+
+
+def _public_partner(partner: dict) -> dict:
+    block = {k: v for k, v in partner["block"].items() if k not in _PRIVATE_BLOCK_FIELDS}
+    return {**partner, "block": block, "signing_leader": _without_email(partner["signing_leader"])}
+
+
 def signing_document(*, frozen: FrozenMou) -> dict:
     """The frozen content, ready for the one template the signing page and the PDF share.
     The texts come as HTML sanitized when it was stored (``shared_text_html`` and each
-    partner's ``html``); the frozen record itself stays as it was signed."""
+    partner's ``html``); the frozen record itself stays as it was signed. One document for
+    every reader (each partner's people, every signer by link), so it carries no e-mail
+    address or phone number of anyone."""
     content = frozen.content
     version = content["version"]
     texts = _frozen_texts(frozen)
     partners = [
         {
-            **partner,
+            **_public_partner(partner),
             "html": {
                 name: mark_safe(html)  # noqa: S308 - sanitized with nh3 when stored
                 for name, html in texts["partners"].get(str(partner["id"]), {}).items()
@@ -131,7 +147,10 @@ def signing_document(*, frozen: FrozenMou) -> dict:
         "frozen_at": _when(content["frozen_at"]),
         "signing_deadline": _when(content["signing_deadline"]),
         "content_sha256": frozen.content_sha256,
-        "backbone": content["backbone"],
+        "backbone": {
+            **content["backbone"],
+            "countersigner": _without_email(content["backbone"]["countersigner"]),
+        },
         "partners": partners,
         "left_out": content["left_out"],
         "matrix": _matrix_appendix(content["matrix"]),

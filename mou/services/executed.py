@@ -49,11 +49,10 @@ def signed_requests(*, frozen: FrozenMou) -> list[SignatureRequest]:
     ]
 
 
-def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
-    """The executed MOU as PDF bytes (unsealed)."""
-    from weasyprint import HTML
-
-    from mou.pdf_fetcher import StaticOnlyFetcher, static_file_uri
+def executed_pdf_html(*, frozen: FrozenMou) -> str:
+    """The executed MOU's HTML: one document for every party, so it shows no one's e-mail
+    address or phone number (mou.selectors.signing_document leaves them out)."""
+    from mou.pdf_fetcher import static_file_uri
 
     signatures = signed_requests(frozen=frozen)
     executed_at = max((r.decided_at for r in signatures), default=timezone.now())
@@ -67,7 +66,16 @@ def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
         "site_url": settings.SITE_URL,
         "time_zone": settings.TIME_ZONE,
     }
-    html = render_to_string("mou/pdf/executed.html", context)
+    return render_to_string("mou/pdf/executed.html", context)
+
+
+def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
+    """The executed MOU as PDF bytes (unsealed)."""
+    from weasyprint import HTML
+
+    from mou.pdf_fetcher import StaticOnlyFetcher
+
+    html = executed_pdf_html(frozen=frozen)
     return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()
 
 

@@ -27,14 +27,12 @@ logger = logging.getLogger(__name__)
 PENDING_TIMEOUT = timedelta(minutes=10)
 
 
-def document_pdf_bytes(*, version: MouVersion, fetcher=None) -> bytes:
-    # WeasyPrint is imported here, not at start-up: it is heavy and only the worker needs it.
-    from weasyprint import HTML
-
-    from mou.pdf_fetcher import StaticOnlyFetcher, static_file_uri
+def document_pdf_html(*, version: MouVersion, viewer: User | None) -> str:
+    """The draft PDF's HTML: the whole MOU as ``viewer`` may read it (the page's rule)."""
+    from mou.pdf_fetcher import static_file_uri
 
     context = {
-        **document_for(version=version),
+        **document_for(version=version, viewer=viewer),
         "deadline": deadline_display(version.deadline),
         "generated_at": deadline_display(timezone.now()),
         "css": render_to_string("mou/pdf/document.css"),
@@ -42,16 +40,29 @@ def document_pdf_bytes(*, version: MouVersion, fetcher=None) -> bytes:
         "draft": True,
         "network_name": settings.NETWORK_NAME,
     }
-    html = render_to_string("mou/pdf/document.html", context)
+    return render_to_string("mou/pdf/document.html", context)
+
+
+def document_pdf_bytes(*, version: MouVersion, viewer: User | None, fetcher=None) -> bytes:
+    # WeasyPrint is imported here, not at start-up: it is heavy and only the worker needs it.
+    from weasyprint import HTML
+
+    from mou.pdf_fetcher import StaticOnlyFetcher
+
+    html = document_pdf_html(version=version, viewer=viewer)
     return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()
 
 
 def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> DraftPdf:
-    """Ask for a fresh draft PDF; the work happens in a Celery task after the commit."""
+    """Ask for a fresh draft PDF; the work happens in a Celery task after the commit. The
+    draft is rendered for ``user`` and only they get it: another person's pending draft
+    holds what that person may read, not what this one may."""
     from mou.tasks import draft_pdf_render as render_task
 
     pending = version.draft_pdfs.filter(
-        status=DraftPdf.Status.PENDING, requested_at__gte=timezone.now() - PENDING_TIMEOUT
+        requested_by=user,
+        status=DraftPdf.Status.PENDING,
+        requested_at__gte=timezone.now() - PENDING_TIMEOUT,
     ).first()
     if pending is not None:
         return pending
@@ -77,11 +88,11 @@ def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> Draft
 
 def draft_pdf_render(*, draft_id: int) -> DraftPdf | None:
     """Render and store one requested draft PDF (called by the Celery task)."""
-    draft = DraftPdf.objects.select_related("version").filter(pk=draft_id).first()
+    draft = DraftPdf.objects.select_related("version", "requested_by").filter(pk=draft_id).first()
     if draft is None or draft.status == DraftPdf.Status.READY:
         return draft
     try:
-        pdf = document_pdf_bytes(version=draft.version)
+        pdf = document_pdf_bytes(version=draft.version, viewer=draft.requested_by)
     except Exception as exc:
         logger.exception("Draft PDF %s failed", draft.pk)
         draft.status = DraftPdf.Status.FAILED

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.models import User
+from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
 from mou.defaults import default_templates_ensure
@@ -28,6 +29,9 @@ TEMPLATE_FIELDS = (
     "asks_prompt",
     "model_text",
 )
+# Versions created at the same moment each take the next free number; one that loses the
+# insert takes the number after, so even a burst of creates all succeed.
+NUMBER_ATTEMPTS = 10
 
 
 def _require_coordinator(user: User | None) -> None:
@@ -71,7 +75,8 @@ def version_create(
     request=None,
 ) -> MouVersion:
     _require_coordinator(user)
-    with transaction.atomic():
+
+    def insert() -> MouVersion:
         number = (MouVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         version = MouVersion(
             number=number,
@@ -85,6 +90,12 @@ def version_create(
         _check_previous(version)
         version.full_clean()
         version.save()
+        return version
+
+    with transaction.atomic():
+        version = unique_race_settle(
+            insert, model=MouVersion, constraints=("number",), retries=NUMBER_ATTEMPTS
+        )
         templates_copy(version=version)
         event_record(
             action="mou.version_created",
@@ -210,8 +221,11 @@ def role_template_save(
     _require_coordinator(user)
     if version.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
         raise TransitionNotAllowed("Templates of a frozen version cannot change.")
-    with transaction.atomic():
-        template = RoleTemplate.objects.filter(version=version, kind=kind).first()
+
+    def write() -> tuple[RoleTemplate, bool]:
+        template = (
+            RoleTemplate.objects.select_for_update().filter(version=version, kind=kind).first()
+        )
         created = template is None
         template = template or RoleTemplate(version=version, kind=kind)
         for name in TEMPLATE_FIELDS:
@@ -223,6 +237,17 @@ def role_template_save(
         markdown_cook(obj=template, fields=data.keys() if not created else None)
         template.full_clean()
         template.save()
+        return template, created
+
+    with transaction.atomic():
+        # Two coordinators saving a kind's first template at once: the one that loses the
+        # insert runs again and edits the template the other made, as it would a moment later.
+        template, created = unique_race_settle(
+            write,
+            model=RoleTemplate,
+            constraints=("role_template_one_per_kind_per_version",),
+            retries=1,
+        )
         event_record(
             action="mou.template_saved",
             actor=user,

@@ -18,6 +18,9 @@ def version_for(request, pk: int, action: str = "mou.version.view") -> MouVersio
 
 
 def apply_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for name, problems in error.message_dict.items():
         target = name if name in form.fields else None
         for problem in problems:

@@ -16,7 +16,9 @@ from mou.views.common import version_for
 @require_GET
 def document(request, pk: int):
     version = version_for(request, pk)
-    return render(request, "mou/document.html", selectors.document_for(version=version))
+    return render(
+        request, "mou/document.html", selectors.document_for(version=version, viewer=request.user)
+    )
 
 
 @require("mou.list")
@@ -30,7 +32,7 @@ def document_pdf(request, pk: int):
             if not request.htmx
             else render(request, "mou/_pdf_status.html", {"version": version, "draft": draft})
         )
-    draft = selectors.draft_pdf_latest(version=version)
+    draft = selectors.draft_pdf_latest(version=version, user=request.user)
     return render(request, "mou/document_pdf.html", {"version": version, "draft": draft})
 
 
@@ -38,7 +40,8 @@ def document_pdf(request, pk: int):
 @require_GET
 def document_pdf_status(request, pk: int, draft_pk: int):
     version = version_for(request, pk)
-    draft = get_object_or_404(DraftPdf, pk=draft_pk, version=version)
+    # A draft holds what its requester may read: it is theirs alone.
+    draft = get_object_or_404(DraftPdf, pk=draft_pk, version=version, requested_by=request.user)
     return render(request, "mou/_pdf_status.html", {"version": version, "draft": draft})
 
 
@@ -46,7 +49,13 @@ def document_pdf_status(request, pk: int, draft_pk: int):
 @require_GET
 def document_pdf_download(request, pk: int, draft_pk: int):
     version = version_for(request, pk)
-    draft = get_object_or_404(DraftPdf, pk=draft_pk, version=version, status=DraftPdf.Status.READY)
+    draft = get_object_or_404(
+        DraftPdf,
+        pk=draft_pk,
+        version=version,
+        requested_by=request.user,
+        status=DraftPdf.Status.READY,
+    )
     if not draft.file:
         raise Http404("The file is missing")
     response = FileResponse(

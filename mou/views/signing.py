@@ -119,7 +119,18 @@ def signature_remind(request, pk: int, signature_pk: int):
     )
     try:
         sent = engine.reminder_send_now(
-            source="mou.signature", subject=signature, by=request.user, request=request
+            source="mou.signature",
+            subject=signature,
+            by=request.user,
+            request=request,
+            confirmed=request.POST.get("confirm") == "yes",
+        )
+    except engine.RecentlyReminded as recent:
+        return render(
+            request,
+            "mou/signature_remind_confirm.html",
+            {"version": version, "signature": signature, "last_at": recent.last_at},
+            status=409,
         )
     except engine.ManualLimitReached as error:
         messages.error(request, str(error))

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.permissions import is_coordinator
-from core.views_helpers import require
+from core.services.submissions import submission_once
+from core.views_helpers import form_sent_before, form_token, require
 from mou import selectors, services
 from mou.exceptions import MouError
 from mou.forms import RoleTemplateForm, VersionForm
@@ -48,26 +49,34 @@ def version_create(request):
     if request.method == "GET":
         latest = MouVersion.objects.exclude(status=MouVersion.Status.DRAFT).first()
         return _version_form_page(request, VersionForm(initial={"previous": latest}))
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
-            version = services.version_create(
+            done = submission_once(
+                token=form_token(request),
                 user=request.user,
-                title=form.cleaned_data["title"],
-                shared_text=form.cleaned_data["shared_text"],
-                deadline=form.cleaned_data["deadline"],
-                previous=form.cleaned_data["previous"],
-                request=request,
+                create=lambda: services.version_create(
+                    user=request.user,
+                    title=form.cleaned_data["title"],
+                    shared_text=form.cleaned_data["shared_text"],
+                    deadline=form.cleaned_data["deadline"],
+                    previous=form.cleaned_data["previous"],
+                    request=request,
+                ),
+                url_of=lambda version: version.get_absolute_url(),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Draft “{version.title}” created. Review its role "
-                "templates, then open it to partners.",
-            )
-            return redirect(version)
+            if done.result is not None:
+                messages.success(
+                    request,
+                    f"Draft “{done.result.title}” created. Review its role "
+                    "templates, then open it to partners.",
+                )
+            return redirect(done.url)
     return _version_form_page(request, form, status=400)
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.models import User
+from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
 from needs_matrix.models import Category, CategoryGroup
@@ -13,6 +14,17 @@ from needs_matrix.models import Category, CategoryGroup
 
 def _next_order(qs) -> int:
     return (qs.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+def _save_unique(instance: Category | CategoryGroup, *, constraint: str, **save) -> None:
+    """Save; a name taken by a concurrent request at the same moment is refused with the
+    message the form gives a sequential duplicate (the model's constraint check)."""
+    unique_race_settle(
+        lambda: instance.save(**save),
+        model=type(instance),
+        constraints=(constraint,),
+        check=instance.validate_constraints,
+    )
 
 
 @transaction.atomic
@@ -24,7 +36,7 @@ def group_create(
         order=order if order is not None else _next_order(CategoryGroup.objects.all()),
     )
     group.full_clean()
-    group.save()
+    _save_unique(group, constraint="matrix_group_name_ci_unique")
     event_record(
         action="matrix.group_created",
         actor=user,
@@ -44,11 +56,12 @@ def group_update(
     user: User,
     request: HttpRequest | None = None,
 ) -> CategoryGroup:
-    group.name = clean_text(name).strip()
+    values = {"name": clean_text(name).strip()}
     if order is not None:
-        group.order = order
+        values["order"] = order
+    changed = instance_lock_apply(group, values, against_stored=True)
     group.full_clean()
-    group.save()
+    _save_unique(group, constraint="matrix_group_name_ci_unique", update_fields=changed)
     event_record(
         action="matrix.group_updated",
         actor=user,
@@ -81,7 +94,7 @@ def category_create(
     )
     category.full_clean()
     _history_user(category, user)
-    category.save()
+    _save_unique(category, constraint="matrix_category_name_ci_unique")
     event_record(
         action="matrix.category_created",
         actor=user,
@@ -107,13 +120,20 @@ def category_update(
         order = (
             category.order if group.pk == category.group_id else _next_order(group.categories.all())
         )
-    category.group = group
-    category.name = clean_text(name).strip()
-    category.description = clean_text(description).strip()
-    category.order = order
+    # Only what this form changes: a retirement saved meanwhile stays.
+    changed = instance_lock_apply(
+        category,
+        {
+            "group": group,
+            "name": clean_text(name).strip(),
+            "description": clean_text(description).strip(),
+            "order": order,
+        },
+        against_stored=True,
+    )
     category.full_clean()
     _history_user(category, user)
-    category.save()
+    _save_unique(category, constraint="matrix_category_name_ci_unique", update_fields=changed)
     event_record(
         action="matrix.category_updated",
         actor=user,

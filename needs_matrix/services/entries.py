@@ -8,11 +8,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.models import User
+from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
 from needs_matrix.models import Category, MatrixEntry, Stance
 from needs_matrix.selectors import cell_text
 from partnership.models import Partner
+
+ENTRY_UNIQUE = ("matrix_entry_unique",)
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,22 @@ def entry_set(
 ) -> MatrixEntry | None:
     """Set one partner's stance on one category. Returns the entry, or None when there
     is none (not assessed, no note). Records a ``matrix.entry_set`` event on a change."""
-    entry = (
-        MatrixEntry.objects.select_for_update().filter(partner=partner, category=category).first()
-    )
     values = EntryValues(stance=stance, priority=priority, capacity_note=capacity_note, note=note)
-    written = _apply(partner=partner, category=category, entry=entry, values=values, user=user)
+
+    def write() -> tuple[MatrixEntry | None, MatrixEntry | None]:
+        entry = (
+            MatrixEntry.objects.select_for_update()
+            .filter(partner=partner, category=category)
+            .first()
+        )
+        written = _apply(partner=partner, category=category, entry=entry, values=values, user=user)
+        return entry, written
+
+    # The first stance on a category set from two pages at once: the one that loses the
+    # insert runs again and updates the entry the other made.
+    entry, written = unique_race_settle(
+        write, model=MatrixEntry, constraints=ENTRY_UNIQUE, retries=1
+    )
     if written is not None:
         event_record(
             action="matrix.entry_set",
@@ -135,6 +149,36 @@ def row_save(
     unknown = set(values) - set(categories)
     if unknown:
         raise ValidationError("Some categories no longer exist or are retired; reload the page.")
+    changed = unique_race_settle(
+        lambda: _row_write(partner=partner, categories=categories, values=values, user=user),
+        model=MatrixEntry,
+        constraints=ENTRY_UNIQUE,
+        retries=1,
+    )
+    if changed:
+        event_record(
+            action="matrix.row_saved",
+            actor=user,
+            subject=partner,
+            summary=f"{partner.name}: matrix row saved ({len(changed)} changed)",
+            data={
+                "changes": [
+                    {"category_id": e.category_id, "stance": e.stance, "priority": e.priority}
+                    for e in changed
+                ]
+            },
+            request=request,
+        )
+    return changed
+
+
+def _row_write(
+    *,
+    partner: Partner,
+    categories: dict[int, Category],
+    values: dict[int, EntryValues],
+    user: User | None,
+) -> list[MatrixEntry]:
     existing = {
         e.category_id: e
         for e in MatrixEntry.objects.select_for_update().filter(
@@ -163,18 +207,4 @@ def row_save(
             changed.append(written)
     if errors:
         raise ValidationError(errors)
-    if changed:
-        event_record(
-            action="matrix.row_saved",
-            actor=user,
-            subject=partner,
-            summary=f"{partner.name}: matrix row saved ({len(changed)} changed)",
-            data={
-                "changes": [
-                    {"category_id": e.category_id, "stance": e.stance, "priority": e.priority}
-                    for e in changed
-                ]
-            },
-            request=request,
-        )
     return changed

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.models import User
+from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
 from needs_matrix.models import Category, MatrixEntry, Priority, Stance
@@ -293,7 +294,14 @@ def matrix_import_csv(
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise MatrixImportInvalid(problems)
-    return _write(rows=rows, user=user, request=request)
+    # A partner saving its row while the file is imported may insert an entry the import
+    # also inserts; the import then runs again and updates that entry instead.
+    return unique_race_settle(
+        lambda: _write(rows=rows, user=user, request=request),
+        model=MatrixEntry,
+        constraints=("matrix_entry_unique",),
+        retries=1,
+    )
 
 
 @transaction.atomic

@@ -14,8 +14,10 @@ from partnership.services.partners import (
 )
 from partnership.services.people import (
     PERSON_FIELDS,
+    PERSON_LOCKED,
     membership_remove,
     membership_set,
+    person_change_check,
     person_create,
     person_deactivate,
     person_invite,
@@ -35,6 +37,7 @@ from partnership.services.workgroups import (
 __all__ = [
     "PARTNER_FIELDS",
     "PERSON_FIELDS",
+    "PERSON_LOCKED",
     "WORKGROUP_FIELDS",
     "membership_remove",
     "membership_set",
@@ -45,6 +48,7 @@ __all__ = [
     "partner_update",
     "person_create",
     "person_deactivate",
+    "person_change_check",
     "person_invite",
     "person_reactivate",
     "person_update",

@@ -1,10 +1,10 @@
-"""Helpers the partnership services share: clean input, validate, save, diff."""
+"""Helpers the partnership services share: clean input, validate, save."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 
+from core.services.db import unique_race_settle
 from core.text import clean_text
 
 
@@ -12,25 +12,25 @@ def text_clean(value) -> str:
     return clean_text(str(value or "")).strip()
 
 
-def save_validated(instance: models.Model, *, race_error: dict) -> None:
-    """Validate and save; a uniqueness race lost at the database becomes ``race_error``.
+def save_validated(
+    instance: models.Model,
+    *,
+    constraints: Iterable[str],
+    check: Callable[[], object],
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Validate and save; a uniqueness race lost at the database on one of ``constraints``
+    raises what ``check`` (the sequential duplicate check) raises, so the view can still
+    render the form with the message.
 
-    The savepoint keeps the request's transaction usable after the IntegrityError, so the
-    view can still render the form with the message.
+    ``update_fields``: an edit writes only what it changed, so a field another person
+    changed meanwhile (a partner's status, a person's deactivation) is not written back.
     """
     instance.full_clean()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise ValidationError(race_error) from exc
-
-
-def fields_apply(instance: models.Model, data: Mapping, fields: tuple[str, ...]) -> list[str]:
-    """Set the given fields from ``data``; return the names of those that changed."""
-    changed = []
-    for field in fields:
-        if field in data and getattr(instance, field) != data[field]:
-            setattr(instance, field, data[field])
-            changed.append(field)
-    return changed
+    fields = list(update_fields) if update_fields is not None else None
+    unique_race_settle(
+        lambda: instance.save(update_fields=fields),
+        model=type(instance),
+        constraints=constraints,
+        check=check,
+    )

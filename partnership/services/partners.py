@@ -3,15 +3,18 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 
 from core.models import User
+from core.services.db import instance_lock_apply
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
 from partnership.models import Partner
-from partnership.services.common import fields_apply, save_validated, text_clean
+from partnership.services.common import save_validated, text_clean
 
 PARTNER_FIELDS = ("name", "kind", "region", "website", "description")
+NAME_UNIQUE = ("partner_name_ci_unique",)
 
 
 def _partner_name_error(name: str) -> dict:
@@ -54,7 +57,11 @@ def partner_create(
     _partner_name_check(name=data["name"])
     partner = Partner(status=status, **data)
     markdown_cook(obj=partner)
-    save_validated(partner, race_error=_partner_name_error(data["name"]))
+    save_validated(
+        partner,
+        constraints=NAME_UNIQUE,
+        check=lambda: _partner_name_check(name=data["name"]),
+    )
     event_record(
         action="partner.created",
         actor=by,
@@ -75,6 +82,7 @@ def _blocks_for_joining_partner(*, partner: Partner, by: User | None) -> None:
     blocks_ensure_for_partner(partner=partner, actor=by)
 
 
+@transaction.atomic
 def partner_update(
     *, partner: Partner, data: Mapping, by: User | None, request: HttpRequest | None = None
 ) -> Partner:
@@ -82,11 +90,15 @@ def partner_update(
     data = _partner_data(data)
     if "name" in data:
         _partner_name_check(name=data["name"], exclude_pk=partner.pk)
-    changed = fields_apply(partner, data, PARTNER_FIELDS)
+    changed = instance_lock_apply(partner, {f: data[f] for f in PARTNER_FIELDS if f in data})
     if not changed:
         return partner
-    markdown_cook(obj=partner, fields=changed)
-    save_validated(partner, race_error=_partner_name_error(partner.name))
+    save_validated(
+        partner,
+        constraints=NAME_UNIQUE,
+        check=lambda: _partner_name_check(name=partner.name, exclude_pk=partner.pk),
+        update_fields=[*changed, *markdown_cook(obj=partner, fields=changed), "updated_at"],
+    )
     event_record(
         action="partner.updated",
         actor=by,
@@ -107,7 +119,9 @@ def partner_status_set(
     if previous == status:
         return partner
     partner.status = status
-    save_validated(partner, race_error=_partner_name_error(partner.name))
+    partner.full_clean()
+    # Only the status: an edit of the profile saved meanwhile stays.
+    partner.save(update_fields=["status", "updated_at"])
     event_record(
         action="partner.status_changed",
         actor=by,

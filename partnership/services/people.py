@@ -3,31 +3,51 @@
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.identity import email_identity
 from core.models import OutboxMessage, User
+from core.permissions import account_change_allowed
+from core.services.accounts import account_email_changed
+from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
 from partnership.models import Membership, Partner
-from partnership.services.common import fields_apply, save_validated, text_clean
+from partnership.services.common import save_validated, text_clean
 
 PERSON_FIELDS = ("full_name", "email", "title", "phone")
+# The field's own constraint and the case-insensitive one: a race on one address breaks either.
+EMAIL_UNIQUE = ("email", "user_email_ci_unique")
 
 
 def _email_error(email: str) -> dict:
     return {"email": [f"Someone with the e-mail address {email} is already in the portal."]}
 
 
+PERSON_LOCKED = (
+    "Only a superuser can change a coordinator's, staff member's or superuser's account "
+    "(their details, access and roles at partners)."
+)
+
+
 def _email_normalize(email: str) -> str:
-    return text_clean(email).lower()
+    return email_identity(text_clean(email))
 
 
 def _email_check(*, email: str, exclude_pk: int | None = None) -> None:
-    if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+    if User.objects.by_email(email).exclude(pk=exclude_pk).exists():
         raise ValidationError(_email_error(email))
+
+
+def person_change_check(*, person: User, by: User | None) -> None:
+    """Refuse a change to ``person`` that ``by`` may not make (the permission module
+    decides); every service that changes a person asks here first."""
+    if not account_change_allowed(by, person):
+        raise PermissionDenied(PERSON_LOCKED)
 
 
 def person_create(
@@ -49,7 +69,7 @@ def person_create(
         phone=text_clean(phone),
     )
     person.set_unusable_password()
-    save_validated(person, race_error=_email_error(email))
+    save_validated(person, constraints=EMAIL_UNIQUE, check=lambda: _email_check(email=email))
     event_record(
         action="person.created",
         actor=by,
@@ -60,20 +80,29 @@ def person_create(
     return person
 
 
+@transaction.atomic
 def person_update(
     *, person: User, data: Mapping, by: User | None, request: HttpRequest | None = None
 ) -> User:
+    person_change_check(person=person, by=by)
     data = {field: text_clean(data[field]) for field in PERSON_FIELDS if field in data}
     if "email" in data:
-        data["email"] = data["email"].lower()
+        data["email"] = email_identity(data["email"])
         _email_check(email=data["email"], exclude_pk=person.pk)
-    changed = fields_apply(person, data, PERSON_FIELDS)
+    old_email = person.email
+    changed = instance_lock_apply(person, data)
     if not changed:
         return person
+    save_validated(
+        person,
+        constraints=EMAIL_UNIQUE,
+        check=lambda: _email_check(email=person.email, exclude_pk=person.pk),
+        update_fields=changed,
+    )
     if "email" in changed:
-        # Links already mailed to the old address must stop working.
-        person.link_version += 1
-    save_validated(person, race_error=_email_error(person.email))
+        # Links mailed to the old address and open sessions stop working; the old
+        # address hears of it.
+        account_email_changed(user=person, old_email=old_email, by=by, request=request)
     event_record(
         action="person.updated",
         actor=by,
@@ -89,6 +118,7 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
     """No more sign-in: the account is inactive and every link sent before is void."""
     if by is not None and person.pk == by.pk:
         raise ValidationError("You cannot deactivate yourself.")
+    person_change_check(person=person, by=by)
     if not person.is_active:
         return person
     person.is_active = False
@@ -105,6 +135,7 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
 
 
 def person_reactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+    person_change_check(person=person, by=by)
     if person.is_active:
         return person
     person.is_active = True
@@ -128,16 +159,29 @@ def membership_set(
     request: HttpRequest | None = None,
 ) -> Membership:
     """Give ``user`` the role at ``partner``, or change the role they already have."""
-    membership = Membership.objects.filter(user=user, partner=partner).first()
-    previous = membership.role if membership else None
-    if membership is None:
-        membership = Membership(user=user, partner=partner, role=role)
-    elif previous == role:
-        return membership
-    membership.role = role
-    save_validated(
-        membership, race_error={"role": ["This person already has a role at this partner."]}
+    person_change_check(person=user, by=by)
+
+    def write() -> tuple[Membership, str | None]:
+        membership = (
+            Membership.objects.select_for_update().filter(user=user, partner=partner).first()
+        )
+        previous = membership.role if membership else None
+        if membership is None:
+            membership = Membership(user=user, partner=partner, role=role)
+        elif previous == role:
+            return membership, previous
+        membership.role = role
+        membership.full_clean()
+        membership.save()
+        return membership, previous
+
+    # Two coordinators adding the same person at once: the one that loses the insert runs
+    # again, finds the other's row and changes its role, as it would have a moment later.
+    membership, previous = unique_race_settle(
+        write, model=Membership, constraints=("membership_unique",), retries=1
     )
+    if previous == role:
+        return membership
     event_record(
         action="membership.set",
         actor=by,
@@ -153,6 +197,7 @@ def membership_remove(
     *, membership: Membership, by: User | None, request: HttpRequest | None = None
 ) -> None:
     user, partner, role = membership.user, membership.partner, membership.role
+    person_change_check(person=user, by=by)
     membership.delete()
     event_record(
         action="membership.removed",

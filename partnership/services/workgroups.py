@@ -3,15 +3,18 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 
 from core.models import User
+from core.services.db import instance_lock_apply
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
 from partnership.models import Partner, Workgroup
-from partnership.services.common import fields_apply, save_validated, text_clean
+from partnership.services.common import save_validated, text_clean
 
 WORKGROUP_FIELDS = ("name", "description")
+NAME_UNIQUE = ("workgroup_name_ci_unique",)
 
 
 def _workgroup_name_error(name: str) -> dict:
@@ -31,7 +34,9 @@ def workgroup_create(
     _workgroup_name_check(name=name)
     workgroup = Workgroup(name=name, description=clean_text(description or "").strip())
     markdown_cook(obj=workgroup)
-    save_validated(workgroup, race_error=_workgroup_name_error(name))
+    save_validated(
+        workgroup, constraints=NAME_UNIQUE, check=lambda: _workgroup_name_check(name=name)
+    )
     event_record(
         action="workgroup.created",
         actor=by,
@@ -42,6 +47,7 @@ def workgroup_create(
     return workgroup
 
 
+@transaction.atomic
 def workgroup_update(
     *, workgroup: Workgroup, data: Mapping, by: User | None, request: HttpRequest | None = None
 ) -> Workgroup:
@@ -52,11 +58,15 @@ def workgroup_update(
     }
     if "name" in data:
         _workgroup_name_check(name=data["name"], exclude_pk=workgroup.pk)
-    changed = fields_apply(workgroup, data, WORKGROUP_FIELDS)
+    changed = instance_lock_apply(workgroup, data)
     if not changed:
         return workgroup
-    markdown_cook(obj=workgroup, fields=changed)
-    save_validated(workgroup, race_error=_workgroup_name_error(workgroup.name))
+    save_validated(
+        workgroup,
+        constraints=NAME_UNIQUE,
+        check=lambda: _workgroup_name_check(name=workgroup.name, exclude_pk=workgroup.pk),
+        update_fields=[*changed, *markdown_cook(obj=workgroup, fields=changed)],
+    )
     event_record(
         action="workgroup.updated",
         actor=by,

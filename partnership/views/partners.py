@@ -1,13 +1,15 @@
 """Partner directory and pages: parse, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import user_may
-from core.views_helpers import check, require
+from core.services.submissions import submission_once
+from core.views_helpers import check, form_sent_before, form_token, require
 from partnership import selectors, services
 from partnership.forms import (
     MembershipRoleForm,
@@ -49,18 +51,26 @@ def partner_list(request):
 @require_http_methods(["GET", "POST"])
 @require("partner.manage")
 def partner_create(request):
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = PartnerForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                partner = services.partner_create(
-                    **form.cleaned_data, by=request.user, request=request
+                done = submission_once(
+                    token=form_token(request),
+                    user=request.user,
+                    create=lambda: services.partner_create(
+                        **form.cleaned_data, by=request.user, request=request
+                    ),
+                    url_of=lambda partner: reverse("partnership:partner_detail", args=[partner.pk]),
                 )
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
-                messages.success(request, f"{partner.name} was added. Now add its lead.")
-                return redirect("partnership:partner_detail", pk=partner.pk)
+                if done.result is not None:
+                    messages.success(request, f"{done.result.name} was added. Now add its lead.")
+                return redirect(done.url)
         return render(request, "partnership/partner_form.html", {"form": form}, status=400)
     return render(request, "partnership/partner_form.html", {"form": form})
 
@@ -136,12 +146,23 @@ def partner_status(request, pk: int):
 @require("network.view")
 def partner_person_add(request, pk: int):
     partner = _partner(request, pk, "partner.manage")
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = PartnerPersonAddForm(request.POST or None, partner=partner)
     context = {"form": form, "partner": partner}
     if request.method == "POST":
         if form.is_valid():
             try:
-                return _partner_person_add(request, partner, form)
+                done = submission_once(
+                    token=form_token(request),
+                    user=request.user,
+                    create=lambda: _partner_person_add(request, partner, form),
+                    url_of=lambda response: response.url,
+                )
+                return redirect(done.url)
+            except PermissionDenied as denied:
+                form.add_error("email", str(denied))
+                return render(request, "partnership/partner_person_add.html", context, status=403)
             except ValidationError as error:
                 errors_into_form(form, error)
         return render(request, "partnership/partner_person_add.html", context, status=400)
@@ -182,13 +203,16 @@ def membership_role(request, pk: int, membership_pk: int):
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _partner_page(request, partner, status=400, page_error="Choose a valid role.")
-    services.membership_set(
-        user=membership.user,
-        partner=partner,
-        role=form.cleaned_data["role"],
-        by=request.user,
-        request=request,
-    )
+    try:
+        services.membership_set(
+            user=membership.user,
+            partner=partner,
+            role=form.cleaned_data["role"],
+            by=request.user,
+            request=request,
+        )
+    except PermissionDenied as denied:
+        return _partner_page(request, partner, status=403, page_error=str(denied))
     messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
     return redirect("partnership:partner_detail", pk=partner.pk)
 
@@ -200,6 +224,9 @@ def membership_remove(request, pk: int, membership_pk: int):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "partner"), pk=membership_pk, partner=partner
     )
-    services.membership_remove(membership=membership, by=request.user, request=request)
+    try:
+        services.membership_remove(membership=membership, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _partner_page(request, partner, status=403, page_error=str(denied))
     messages.success(request, f"{membership.user} no longer has a role at {partner.name}.")
     return redirect("partnership:partner_detail", pk=partner.pk)

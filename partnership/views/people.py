@@ -1,15 +1,18 @@
 """People (coordinators only): list, add, edit, deactivate, invite."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import User
-from core.services.signin import safe_next_path
-from core.views_helpers import check, require
+from core.permissions import user_may
+from core.services.signin import link_signs_in, safe_next_path
+from core.services.submissions import submission_once
+from core.views_helpers import check, form_sent_before, form_token, require
 from partnership import selectors, services
 from partnership.forms import (
     InviteForm,
@@ -40,15 +43,22 @@ def person_list(request):
 @require_http_methods(["GET", "POST"])
 @require("person.manage")
 def person_create(request):
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = PersonCreateForm(request.POST or None, initial={"partner": request.GET.get("partner")})
     if request.method == "POST":
         if form.is_valid():
             try:
-                person = _person_create(request, form.cleaned_data)
+                done = submission_once(
+                    token=form_token(request),
+                    user=request.user,
+                    create=lambda: _person_create(request, form.cleaned_data),
+                    url_of=lambda person: reverse("partnership:person_detail", args=[person.pk]),
+                )
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
-                return redirect("partnership:person_detail", pk=person.pk)
+                return redirect(done.url)
         return render(request, "partnership/person_form.html", {"form": form}, status=400)
     return render(request, "partnership/person_form.html", {"form": form})
 
@@ -89,6 +99,16 @@ def _person(request, pk: int) -> User:
     return person
 
 
+def _person_locked(request, person: User, message: str | None = None):
+    """403 with the reason: only a superuser changes staff, superusers and coordinators."""
+    return render(
+        request,
+        "partnership/person_locked.html",
+        {"person": person, "message": message or services.PERSON_LOCKED},
+        status=403,
+    )
+
+
 def _person_page(request, person: User, *, form=None, invite_form=None, status=200, **extra):
     if form is None:
         form = PersonForm(
@@ -97,6 +117,8 @@ def _person_page(request, person: User, *, form=None, invite_form=None, status=2
         )
     context = {
         "person": person,
+        "can_change": user_may(request.user, "person.change", person),
+        "link_signs_in": link_signs_in(person),
         "form": form,
         "invite_form": invite_form or InviteForm(person=person),
         "invitations": selectors.person_invitations(person=person),
@@ -111,15 +133,22 @@ def person_detail(request, pk: int):
     person = _person(request, pk)
     if request.method == "GET":
         return _person_page(request, person)
+    if not user_may(request.user, "person.change", person):
+        return _person_locked(request, person)
     form = PersonForm(request.POST, person=person)
     if form.is_valid():
         try:
             services.person_update(
                 person=person, data=form.cleaned_data, by=request.user, request=request
             )
+        except PermissionDenied as denied:
+            return _person_locked(request, person, str(denied))
         except ValidationError as error:
             errors_into_form(form, error)
         else:
+            if person.pk == request.user.pk:
+                # A new address signs out every session but the one that made the change.
+                update_session_auth_hash(request, person)
             messages.success(request, f"{person.full_name} was saved.")
             return redirect("partnership:person_detail", pk=person.pk)
     return _person_page(request, _person(request, pk), form=form, status=400)
@@ -131,6 +160,8 @@ def person_deactivate(request, pk: int):
     person = _person(request, pk)
     try:
         services.person_deactivate(person=person, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _person_locked(request, person, str(denied))
     except ValidationError as error:
         return _person_page(request, person, status=409, page_error=" ".join(error.messages))
     messages.success(
@@ -144,7 +175,12 @@ def person_deactivate(request, pk: int):
 @require("person.manage")
 def person_reactivate(request, pk: int):
     person = _person(request, pk)
-    services.person_reactivate(person=person, by=request.user, request=request)
+    if not user_may(request.user, "person.change", person):
+        return _person_locked(request, person)
+    try:
+        services.person_reactivate(person=person, by=request.user, request=request)
+    except PermissionDenied as denied:
+        return _person_locked(request, person, str(denied))
     messages.success(request, f"{person} is active again. Send an invitation so they can sign in.")
     return redirect("partnership:person_detail", pk=person.pk)
 
@@ -153,16 +189,28 @@ def person_reactivate(request, pk: int):
 @require("person.manage")
 def person_invite(request, pk: int):
     person = _person(request, pk)
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = InviteForm(request.POST, person=person)
     if not form.is_valid():
         return _person_page(request, person, invite_form=form, status=400)
+    # Sent from a partner's page, the coordinator goes back there.
+    back = safe_next_path(request.POST.get("next"))
+    back = back if back != "/" else reverse("partnership:person_detail", args=[person.pk])
     try:
-        services.person_invite(
-            person=person, partner=form.cleaned_data["partner"], by=request.user, request=request
+        done = submission_once(
+            token=form_token(request),
+            user=request.user,
+            create=lambda: services.person_invite(
+                person=person,
+                partner=form.cleaned_data["partner"],
+                by=request.user,
+                request=request,
+            ),
+            url_of=lambda message: back,
         )
     except ValidationError as error:
         return _person_page(request, person, status=409, page_error=" ".join(error.messages))
-    messages.success(request, f"An invitation is on its way to {person.email}.")
-    # Sent from a partner's page, the coordinator goes back there.
-    back = safe_next_path(request.POST.get("next"))
-    return redirect(back if back != "/" else reverse("partnership:person_detail", args=[person.pk]))
+    if done.result is not None:  # a second click sends no second e-mail
+        messages.success(request, f"An invitation is on its way to {person.email}.")
+    return redirect(done.url)

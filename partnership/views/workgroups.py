@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import User
 from core.permissions import user_may
-from core.views_helpers import check, require
+from core.services.submissions import submission_once
+from core.views_helpers import check, form_sent_before, form_token, require
 from partnership import selectors, services
 from partnership.forms import (
     WorkgroupForm,
@@ -30,18 +32,26 @@ def workgroup_list(request):
 @require_http_methods(["GET", "POST"])
 @require("workgroup.manage")
 def workgroup_create(request):
+    if earlier := form_sent_before(request):
+        return redirect(earlier)
     form = WorkgroupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                workgroup = services.workgroup_create(
-                    **form.cleaned_data, by=request.user, request=request
+                done = submission_once(
+                    token=form_token(request),
+                    user=request.user,
+                    create=lambda: services.workgroup_create(
+                        **form.cleaned_data, by=request.user, request=request
+                    ),
+                    url_of=lambda wg: reverse("partnership:workgroup_detail", args=[wg.pk]),
                 )
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
-                messages.success(request, f"Workgroup {workgroup.name} was added.")
-                return redirect("partnership:workgroup_detail", pk=workgroup.pk)
+                if done.result is not None:
+                    messages.success(request, f"Workgroup {done.result.name} was added.")
+                return redirect(done.url)
         return render(request, "partnership/workgroup_form.html", {"form": form}, status=400)
     return render(request, "partnership/workgroup_form.html", {"form": form})
 

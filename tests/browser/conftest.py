@@ -86,14 +86,29 @@ def axe():
 
 @pytest.fixture
 def signin(live_server):
-    """signin(page, user) — sign in as user through a real e-mailed-style link."""
+    """signin(page, user) — sign in as user through a real e-mailed-style link.
+
+    Coordinators and staff have no sign-in links (they sign in with a password, which
+    test_invite_journey walks through): the browser is handed a session for them, as the
+    password form would make one, and opens the page."""
+    from django.conf import settings
+    from django.test import Client
     from django.urls import reverse
 
-    from core.services.signin import signin_token_make
+    from core.services.signin import link_signs_in, signin_token_make
 
     def go(page, user, next_path="/"):
-        token = signin_token_make(user=user, next_path=next_path)
-        page.goto(live_server.url + reverse("accounts:link", kwargs={"token": token}))
+        if link_signs_in(user):
+            token = signin_token_make(user=user, next_path=next_path)
+            page.goto(live_server.url + reverse("accounts:link", kwargs={"token": token}))
+            return
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        page.goto(live_server.url + next_path)
 
     return go
 

@@ -28,3 +28,17 @@ def test_compose_file_validates():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_web_and_worker_have_healthchecks_that_ask_the_real_thing():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    web = " ".join(services["web"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/healthz" in web
+    worker = services["worker"]
+    # The worker pings its own node, so its hostname must be the one the check names.
+    assert "--hostname=celery@%h" in worker["command"]
+    assert "inspect ping --destination celery@$$HOSTNAME" in " ".join(worker["healthcheck"]["test"])
+    # The web and worker start only once the database and the broker are up.
+    for name in ("db", "redis"):
+        assert services[name]["healthcheck"]["test"]
+        assert services["web"]["depends_on"][name]["condition"] == "service_healthy"

@@ -152,3 +152,63 @@ def test_a_missing_attachment_is_a_recorded_failure_not_a_crash(mailoutbox):
         outbox.outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED and "missing.pdf" in message.last_error
+
+
+def test_of_two_claims_only_the_first_wins():
+    message = send()
+    first = outbox.outbox_claim(message_id=message.pk)
+    assert first is not None
+    assert outbox.outbox_claim(message_id=message.pk) is None
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENDING
+    assert message.lease_until == first and message.attempts == 1
+
+
+def test_a_worker_killed_mid_send_leaves_it_in_flight_until_the_lease_passes(mailoutbox):
+    message = send()
+    # The claim committed and then the worker died: no outcome was ever recorded.
+    lease_until = outbox.outbox_claim(message_id=message.pk)
+    assert lease_until - timezone.now() >= outbox.SENDING_LEASE - timedelta(seconds=5)
+    # Handed over again while the lease holds (a duplicate task, a flush): nothing is sent.
+    outbox.outbox_deliver(message_id=message.pk)
+    with time_machine.travel(lease_until - timedelta(seconds=1)):
+        assert outbox.outbox_flush(older_than=timedelta(0)) == 0
+    assert mailoutbox == []
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENDING
+    # Once the lease has passed, the flush hands it over and it goes out once.
+    with time_machine.travel(lease_until + timedelta(seconds=1)):
+        assert outbox.outbox_flush() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.attempts == 2
+    assert message.lease_until is None
+    assert len(mailoutbox) == 1
+
+
+def test_a_crashed_send_is_retried_with_backoff_and_not_left_in_flight(mailoutbox):
+    message = send()
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=RuntimeError("backend crashed"),
+        ),
+        pytest.raises(outbox.DeliveryFailed),
+    ):
+        outbox.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED and message.lease_until is None
+    assert message.next_attempt_at > timezone.now() + timedelta(minutes=1)
+    assert "backend crashed" in message.last_error
+
+
+def test_a_late_outcome_after_the_lease_was_taken_over_is_not_recorded(mailoutbox):
+    message = send()
+    stale = outbox.outbox_claim(message_id=message.pk)
+    with time_machine.travel(stale + timedelta(seconds=1)):
+        fresh = outbox.outbox_claim(message_id=message.pk)
+    assert fresh is not None and fresh != stale
+    outbox._outbox_record(
+        message=message, lease_until=stale, status=OutboxMessage.Status.SENT, sent_at=None
+    )
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENDING and message.lease_until == fresh

@@ -221,14 +221,37 @@ def test_daily_digest_once_a_day_per_coordinator(block, coordinator, lead):
 def test_manual_reminder_and_its_daily_limit(block, lead, coordinator):
     with time_machine.travel(at(9, 20), tick=False):
         assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
-        assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
-        with pytest.raises(engine.ManualLimitReached):
+        # A second one within 24 hours only with the coordinator's yes...
+        with pytest.raises(engine.RecentlyReminded):
             engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
+        assert (
+            engine.reminder_send_now(
+                source="mou.block", subject=block, by=coordinator, confirmed=True
+            )
+            == 1
+        )
+        # ...and never a third by hand that day, confirmed or not.
+        with pytest.raises(engine.ManualLimitReached):
+            engine.reminder_send_now(
+                source="mou.block", subject=block, by=coordinator, confirmed=True
+            )
     assert "coordinator asks you" in block_mail(lead.email)[-1].body_text
     with time_machine.travel(at(9, 21, 10), tick=False):
         assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
+    with time_machine.travel(at(9, 21, 12), tick=False), pytest.raises(engine.RecentlyReminded):
+        engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
     # Manual reminders do not use up the scheduled stages.
     assert sweep(at(10, 1)).by_source["mou.block"] == 1
+
+
+def test_a_sweep_reminder_counts_for_the_24_hours(block, lead, coordinator):
+    assert sweep(at(10, 1)).by_source["mou.block"] == 1
+    with time_machine.travel(at(10, 1, 15), tick=False):
+        with pytest.raises(engine.RecentlyReminded) as recent:
+            engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
+        assert recent.value.last_at == at(10, 1)
+    with time_machine.travel(at(10, 2, 10), tick=False):
+        assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
 
 
 def test_manual_reminder_for_a_submitted_block_sends_nothing(block, coordinator):

@@ -49,3 +49,26 @@ def test_production_refuses_to_start_without(missing):
     assert result.returncode != 0
     assert "Production settings need these environment variables" in result.stderr
     assert missing in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("false", "False")])
+def test_production_requires_the_second_factor_unless_told_not_to(value, expected):
+    env = dict(PRODUCTION_ENV) if value is None else {**PRODUCTION_ENV, "MFA_REQUIRED": value}
+    code = "from django.conf import settings; print(settings.MFA_REQUIRED)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "10"), ("4", "4")])
+def test_mail_has_a_timeout_read_from_the_environment(given, expected):
+    env = {**PRODUCTION_ENV, **({"EMAIL_TIMEOUT": given} if given else {})}
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from django.core.mail import get_connection; "
+        "print(settings.EMAIL_TIMEOUT, get_connection().timeout)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [expected, expected]

@@ -279,16 +279,41 @@ def test_remind_now_with_htmx_returns_the_updated_row(client_for, coordinator, n
     assert trigger["level"] == "success" and "Reminder sent to 1 person" in trigger["text"]
 
 
+def test_a_second_reminder_within_a_day_asks_first(client_for, coordinator, network):
+    client = client_for(coordinator)
+    block = network.blocks["draft"]
+    assert client.post(remind_url(block)).status_code == 302
+    second = client.post(remind_url(block), {"next": "/dashboard/?status=draft"})
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Send another reminder to" in page and "less than 24 hours ago" in page
+    assert 'name="confirm" value="yes"' in page and "/dashboard/?status=draft" in page
+    assert Reminder.objects.filter(subject_id=block.pk, manual=True).count() == 1
+    htmx = client.post(remind_url(block), HTTP_HX_REQUEST="true")
+    confirm = reverse("dashboard:remind_confirm", args=[block.pk])
+    assert htmx["HX-Redirect"].startswith(confirm)
+    assert client.get(htmx["HX-Redirect"]).status_code == 200
+    confirmed = client.post(remind_url(block), {"confirm": "yes"})
+    assert confirmed.status_code == 302
+    assert Reminder.objects.filter(subject_id=block.pk, manual=True).count() == 2
+
+
+def test_the_confirmation_page_is_for_coordinators(client_for, network, lead):
+    block = network.blocks["draft"]
+    confirm = reverse("dashboard:remind_confirm", args=[block.pk])
+    assert client_for(lead).get(confirm).status_code == 403
+
+
 def test_the_third_reminder_in_a_day_is_refused_with_429(client_for, coordinator, network):
     client = client_for(coordinator)
     block = network.blocks["draft"]
     assert client.post(remind_url(block)).status_code == 302
-    assert client.post(remind_url(block)).status_code == 302
-    third = client.post(remind_url(block))
+    assert client.post(remind_url(block), {"confirm": "yes"}).status_code == 302
+    third = client.post(remind_url(block), {"confirm": "yes"})
     assert third.status_code == 429
     assert "already sent by hand in the last 24 hours" in third.content.decode()
     assert Reminder.objects.filter(subject_id=block.pk, manual=True).count() == 2
-    htmx = client.post(remind_url(block), HTTP_HX_REQUEST="true")
+    htmx = client.post(remind_url(block), {"confirm": "yes"}, HTTP_HX_REQUEST="true")
     assert htmx.status_code == 429
     assert json.loads(htmx["HX-Trigger"])["dashboard:message"]["level"] == "danger"
 
@@ -297,7 +322,10 @@ def test_the_third_reminder_in_a_day_is_refused_with_429(client_for, coordinator
 def test_a_block_that_is_in_gets_a_clear_409(client_for, coordinator, network, key):
     response = client_for(coordinator).post(remind_url(network.blocks[key]))
     assert response.status_code == 409
-    assert "there is nothing to remind them of" in response.content.decode()
+    page = response.content.decode()
+    assert "there is nothing to remind them of" in page
+    block = network.blocks[key]
+    assert f'href="{block.get_absolute_url()}">Open {block.partner}' in page.replace("&#x27;", "'")
     assert not Reminder.objects.exists()
 
 
@@ -429,3 +457,75 @@ def test_a_person_of_an_inactive_partner_gets_the_explanation(client_for, lead, 
 def test_with_no_open_version_the_home_says_so(client_for, lead):
     page = _home(client_for, lead)
     assert "No MOU version is open for blocks right now" in page
+
+
+# --- remind all pending ------------------------------------------------------------------------
+
+
+def remind_all_url(network) -> str:
+    return reverse("dashboard:remind_all") + f"?version={network.version.pk}"
+
+
+def test_remind_all_is_offered_on_the_dashboard(client_for, coordinator, network):
+    page = client_for(coordinator).get(reverse("dashboard:index")).content.decode()
+    assert "Remind all pending" in page
+    assert reverse("dashboard:remind_all") in page
+
+
+@pytest.mark.parametrize("who", ["lead", "other_lead"])
+def test_partner_people_may_not_remind_all(request, client_for, network, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(remind_all_url(network)).status_code == 403
+    assert client.post(remind_all_url(network)).status_code == 403
+    assert not Reminder.objects.exists()
+
+
+def test_remind_all_asks_first_with_the_counts_and_sends_nothing_on_get(
+    client_for, coordinator, network
+):
+    response = client_for(coordinator).get(remind_all_url(network))
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Changes requested, not started, draft and the extended block: four partners, a lead each.
+    assert "4 partners (4 people) will get an e-mail now." in page
+    assert not Reminder.objects.exists()
+
+
+def test_remind_all_skips_the_recently_reminded_unless_confirmed(client_for, coordinator, network):
+    client = client_for(coordinator)
+    client.post(remind_url(network.blocks["draft"]))
+    page = client.get(remind_all_url(network)).content.decode()
+    assert "3 partners (3 people) will get an e-mail now." in page
+    assert "Garmin AT" in page and "Remind this partner too" in page
+
+    response = client.post(remind_all_url(network), follow=True)
+    text = response.content.decode()
+    assert "Sent 3 reminders to the people of 3 partners." in text
+    assert "Left out 1 partner reminded in the last 24 hours: Garmin AT." in text
+    assert Reminder.objects.filter(subject_id=network.blocks["draft"].pk).count() == 1
+    assert Reminder.objects.filter(manual=True).count() == 4
+    assert Event.objects.filter(action="reminders.sent_to_all", actor=coordinator).count() == 1
+
+    # Now every pending partner was reminded: only a yes for them sends more.
+    page = client.get(remind_all_url(network)).content.decode()
+    assert "No partner is due a reminder now" in page
+    response = client.post(remind_all_url(network), {"include_recent": "yes"}, follow=True)
+    assert "Sent 4 reminders to the people of 4 partners." in response.content.decode()
+    assert Reminder.objects.filter(manual=True).count() == 8
+
+
+def test_remind_all_runs_a_constant_number_of_queries(
+    client_for, coordinator, network, django_assert_max_num_queries
+):
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(20):
+        client.get(remind_all_url(network))
+    for n in range(5):
+        factories.PartnerFactory(name=f"Extra partner {n}")
+    with django_assert_max_num_queries(20):
+        client.get(remind_all_url(network))
+
+
+def test_remind_all_on_a_version_that_is_not_open_is_404(client_for, coordinator, network):
+    MouVersion.objects.filter(pk=network.version.pk).update(status=MouVersion.Status.FROZEN)
+    assert client_for(coordinator).get(remind_all_url(network)).status_code == 404

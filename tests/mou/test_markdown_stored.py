@@ -95,7 +95,7 @@ def test_the_mou_pages_read_the_stored_html_and_never_run_the_parser(
 def test_the_draft_pdf_reads_the_stored_html(version, block, lead, monkeypatch):
     fill(block, lead, {**COMPLETE, "commitments": "**Two** teams"})
     monkeypatch.setattr(text, "_parser", _refuse)
-    pdf = document_pdf_bytes(version=MouVersion.objects.get(pk=version.pk))
+    pdf = document_pdf_bytes(version=MouVersion.objects.get(pk=version.pk), viewer=lead)
     assert pdf.startswith(b"%PDF")
 
 
@@ -219,3 +219,36 @@ def test_a_frozen_record_without_stored_html_is_shown_and_then_given_it(frozen):
     assert document["shared_text_html"].startswith("<h2>Purpose</h2>")
     call_command("markdown_rerender")
     assert FrozenMouHtml.objects.get(frozen=frozen).texts["shared_text"].startswith("<h2>")
+
+
+def test_an_edit_stores_the_new_html_beside_the_fields_it_saves(coordinator):
+    # Edits save only the fields they changed: the HTML of a changed text goes with them.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from partnership.models import Partner, Workgroup
+    from partnership.services import partner_update, workgroup_update
+
+    starts = timezone.now() + timedelta(days=3)
+    meeting = meeting_services.meeting_create(
+        actor=coordinator,
+        title="Network meeting",
+        kind="network",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        agenda="**Roles**",
+    )
+    meeting.notes = "*Noted later*"
+    meeting_services.meeting_update(
+        meeting=meeting, actor=coordinator, values={"notes": "*Noted later*"}
+    )
+    assert Meeting.objects.get(pk=meeting.pk).notes_html == "<p><em>Noted later</em></p>\n"
+
+    partner = partner_create(name="Labs Inc", kind="business", description="*labs*", by=coordinator)
+    partner_update(partner=partner, data={"description": "**LABS**"}, by=coordinator)
+    assert Partner.objects.get(pk=partner.pk).description_html == ("<p><strong>LABS</strong></p>\n")
+    workgroup = workgroup_create(name="Assessment", description="tests", by=coordinator)
+    workgroup_update(workgroup=workgroup, data={"description": "*tests*"}, by=coordinator)
+    assert Workgroup.objects.get(pk=workgroup.pk).description_html == "<p><em>tests</em></p>\n"

@@ -95,7 +95,7 @@ def test_partner_text_is_escaped_in_the_pdf_exactly_as_in_the_html(version, bloc
             "contact_name": "<img src=x onerror=alert(1)>",
         },
     )
-    content = pdftotext(document_pdf_bytes(version=version), tmp_path)
+    content = pdftotext(document_pdf_bytes(version=version, viewer=lead), tmp_path)
     # Markdown fields are sanitized: the script and its content are gone, harmless markup stays.
     assert "Before after bold" in content
     assert "alert('pwned')" not in content

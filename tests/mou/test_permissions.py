@@ -29,6 +29,8 @@ class Case:
     data: dict = field(default_factory=dict)
     setup: str = ""  # "submitted": the block is submitted first; "draft_pdf": one is ready
     ok: int = 200
+    # People let past the page's rule for whom the object does not exist: 404, not 403.
+    hidden: set = field(default_factory=set)
 
 
 def _deadline_field():
@@ -132,14 +134,20 @@ CASES = [
     Case("whole MOU", "/mou/{version}/document/", MEMBERS),
     Case("draft PDF page", "/mou/{version}/document/pdf/", MEMBERS),
     Case("draft PDF request", "/mou/{version}/document/pdf/", MEMBERS, "post", ok=302),
+    # The ready draft is the coordinator's: rendered for them, it is theirs alone.
     Case(
-        "draft PDF status", "/mou/{version}/document/pdf/{pdf}/status/", MEMBERS, setup="draft_pdf"
+        "draft PDF status",
+        "/mou/{version}/document/pdf/{pdf}/status/",
+        COORDINATOR,
+        setup="draft_pdf",
+        hidden=MEMBERS - COORDINATOR,
     ),
     Case(
         "draft PDF download",
         "/mou/{version}/document/pdf/{pdf}/download/",
-        MEMBERS,
+        COORDINATOR,
         setup="draft_pdf",
+        hidden=MEMBERS - COORDINATOR,
     ),
     # Signing (issue 8). "frozen": the lead's block is accepted and the version frozen with
     # the other partner left out; "executed": everyone has signed and the PDF is stored.
@@ -272,6 +280,8 @@ def test_permission_table(case, who, people, world, coordinator, client_for):
         assert response["Location"].startswith(reverse("accounts:login"))
     elif who in case.allowed:
         assert response.status_code == case.ok, response.content[:2000]
+    elif who in case.hidden:
+        assert response.status_code == 404
     else:
         assert response.status_code == 403
 

@@ -468,14 +468,33 @@ def test_diff_bad_input(version, block, lead, client_for, query, status):
 
 
 def test_the_whole_mou_page_has_shared_text_and_every_block_in_order(
-    version, block, other_block, lead, other_lead, client_for
+    version, block, other_block, lead, other_lead, coordinator, client_for
 ):
     fill(block, lead)
     fill(other_block, other_lead, {"role_in_partnership": "We offer dual credit."})
-    page = text(client_for(other_lead).get(f"/mou/{version.pk}/document/"))
+    page = text(client_for(coordinator).get(f"/mou/{version.pk}/document/"))
     assert "<h2>Purpose</h2>" in page
     assert page.index(other_block.partner.name) < page.index(block.partner.name)  # C < S
     assert COMPLETE["role_in_partnership"] in page and "We offer dual credit." in page
+    assert COMPLETE["contact_email"] in page and COMPLETE["signing_leader_email"] in page
+
+
+def test_the_whole_mou_page_shows_other_partners_blocks_once_accepted_and_no_contacts(
+    version, block, other_block, lead, other_lead, coordinator, client_for
+):
+    fill(block, lead)
+    fill(other_block, other_lead, {"role_in_partnership": "We offer dual credit."})
+    for status in ("draft", "submitted", "changes_requested"):
+        RoleBlock.objects.filter(pk=block.pk).update(status=status)
+        page = text(client_for(other_lead).get(f"/mou/{version.pk}/document/"))
+        assert "We offer dual credit." in page  # its own block, whatever its status
+        assert COMPLETE["role_in_partnership"] not in page, status
+        assert block.partner.name not in page, status
+    RoleBlock.objects.filter(pk=block.pk).update(status="accepted")
+    page = text(client_for(other_lead).get(f"/mou/{version.pk}/document/"))
+    assert COMPLETE["role_in_partnership"] in page and COMPLETE["contact_name"] in page
+    for private in ("contact_email", "contact_phone", "signing_leader_email"):
+        assert COMPLETE[private] not in page, private
 
 
 def test_the_draft_pdf_is_rendered_by_the_task_and_downloaded(
@@ -498,7 +517,7 @@ def test_the_draft_pdf_is_rendered_by_the_task_and_downloaded(
 
 
 def test_a_pending_pdf_cannot_be_downloaded(version, lead, client_for):
-    draft = DraftPdf.objects.create(version=version)
+    draft = DraftPdf.objects.create(version=version, requested_by=lead)
     client = client_for(lead)
     assert (
         client.get(reverse("mou:document_pdf_download", args=[version.pk, draft.pk])).status_code

@@ -1,10 +1,7 @@
-import re
 from io import StringIO
-from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.core.management import call_command
-from django.urls import reverse
 
 from core.models import User
 from partnership import demo
@@ -74,33 +71,3 @@ def test_load_demo_takes_the_password_from_the_environment(db, monkeypatch):
     call_command("load_demo", stdout=out)
     assert User.objects.get(email=demo.COORDINATOR_EMAIL).check_password("another-demo-secret")
     assert "another-demo-secret" in out.getvalue()
-
-
-def test_demo_banner_prints_a_working_lead_link_for_the_port(db, client, settings):
-    settings.SITE_URL = "http://127.0.0.1:8000"
-    call_command("load_demo", stdout=StringIO())
-    out = StringIO()
-    call_command("demo_banner", "--port", "8123", stdout=out)
-    text = out.getvalue()
-    assert "http://127.0.0.1:8123/accounts/login/" in text
-    assert demo.COORDINATOR_EMAIL in text and demo.DEFAULT_COORDINATOR_PASSWORD in text
-    link = re.search(r"http://127\.0\.0\.1:8123/accounts/link/\S+/", text).group(0)
-    response = client.get(urlsplit(link).path)
-    partner = Partner.objects.get(name="Salem-Keizer School District")
-    assert response["Location"] == reverse("partnership:partner_detail", args=[partner.pk])
-    assert client.get(response["Location"]).status_code == 200
-
-
-def test_demo_banner_keeps_a_real_site_url(db, settings):
-    settings.SITE_URL = "https://portal.example.org"
-    call_command("load_demo", stdout=StringIO())
-    out = StringIO()
-    call_command("demo_banner", "--port", "8123", stdout=out)
-    assert "https://portal.example.org/accounts/link/" in out.getvalue()
-    assert ":8123" not in out.getvalue()
-
-
-def test_demo_banner_without_the_demo_says_what_to_run(db):
-    out = StringIO()
-    call_command("demo_banner", stdout=out)
-    assert "load_demo" in out.getvalue()

@@ -40,6 +40,14 @@ COMPLETE = {
     "signing_leader_title": "Superintendent",
     "signing_leader_email": "superintendent@example.org",
 }
+# The other partner's block of the frozen version: its own contact details, so a page that
+# shows them to the wrong reader can be told apart from one showing the right partner's.
+OTHER_FROZEN = {
+    **COMPLETE,
+    "contact_email": "registrar.frozen@example.edu",
+    "contact_phone": "971-555-0142",
+    "signing_leader_email": "president@example.org",
+}
 # Who makes the request. "signer" is a browser with no session holding a signing link.
 ROLES = (
     "anonymous",
@@ -156,7 +164,7 @@ def _frozen(coordinator, partner, other_partner, lead, other_lead):
         _block(version, other_partner),
         other_lead,
         coordinator,
-        {**COMPLETE, "signing_leader_email": "president@example.org"},
+        OTHER_FROZEN,
     )
     frozen = mou_services.version_freeze(
         version=version,

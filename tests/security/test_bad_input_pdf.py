@@ -69,7 +69,8 @@ def test_hostile_block_text_in_the_draft_pdf(world, tmp_path):
         block=block, user=world.people["lead"], data=HOSTILE, expected_revision=block.revision
     )
     fetcher = RecordingFetcher()
-    text = _check(document_pdf_bytes(version=world.version, fetcher=fetcher), fetcher, tmp_path)
+    data = document_pdf_bytes(version=world.version, viewer=world.people["lead"], fetcher=fetcher)
+    text = _check(data, fetcher, tmp_path)
     assert "two teams" in text and "mentors" in text  # the rest of the text is kept
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core.models import User
 from core.services.signin import signin_link_make
+from mou.selectors import block_open_of_user
 from partnership import demo
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -38,7 +39,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {demo.coordinator_password()}  (local demo only)")
         self.stdout.write("")
         membership = lead.memberships.select_related("partner").first()
-        next_path = reverse("partnership:partner_detail", args=[membership.partner_id])
+        # The lead's block of the open version, which is what a lead comes to do.
+        block = block_open_of_user(user=lead)
+        next_path = (
+            block.get_absolute_url()
+            if block
+            else reverse("partnership:partner_detail", args=[membership.partner_id])
+        )
         link = signin_link_make(user=lead, next_path=next_path)
         if base != settings.SITE_URL:
             link = base + link.removeprefix(settings.SITE_URL)

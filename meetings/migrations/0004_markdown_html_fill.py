@@ -12,6 +12,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0002_markdown_html_columns")]
+    dependencies = [("meetings", "0003_markdown_html_columns")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -29,6 +29,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mou", "0004_markdown_html_columns")]
+    dependencies = [("mou", "0005_markdown_html_columns")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0003_partner_name_index'),
+        ('partnership', '0004_typed_values_validated'),
     ]
 
     operations = [

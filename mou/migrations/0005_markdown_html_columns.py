@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mou', '0003_signing'),
+        ('mou', '0004_typed_values_validated'),
     ]
 
     operations = [

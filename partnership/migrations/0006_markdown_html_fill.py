@@ -11,6 +11,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0004_markdown_html_columns")]
+    dependencies = [("partnership", "0005_markdown_html_columns")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -1,0 +1,101 @@
+"""The second factor (TOTP with recovery codes, django-allauth's MFA) and the sign-in flows.
+
+Every way in (password, e-mailed link) finishes through allauth's login flow, so its MFA
+stage, its rate limits and its record of how this session authenticated apply to all of
+them. The flows need the request: the session is what they change.
+"""
+
+from allauth.account.internal.flows.login import (
+    get_authentication_records,
+    perform_login,
+    perform_password_login,
+    record_authentication,
+)
+from allauth.account.models import Login
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from core.models import User
+from core.services.events import event_record
+
+
+def second_factor_required(*, user: User) -> bool:
+    """Coordinators, staff and superusers must sign in with a password and a TOTP code."""
+    return bool(
+        settings.MFA_REQUIRED
+        and user.is_authenticated
+        and (user.is_coordinator or user.is_staff or user.is_superuser)
+    )
+
+
+def signin_by_password(
+    *, request: HttpRequest, user: User, email: str, redirect_url: str
+) -> HttpResponse:
+    """The password was checked: allauth's flow records it, asks for the code when the user
+    has an authenticator, and only then logs the user in."""
+    login = Login(user=user, redirect_url=redirect_url, email=email)
+    return perform_password_login(request, {"email": email}, login)
+
+
+def signin_by_link(*, request: HttpRequest, user: User, redirect_url: str) -> HttpResponse:
+    """An e-mailed link: completes at once for someone without an authenticator, asks for
+    the code otherwise."""
+    record_authentication(request, user, method="link")
+    return perform_login(request, Login(user=user, redirect_url=redirect_url, email=user.email))
+
+
+def session_second_factor_state(*, request: HttpRequest, user: User) -> str:
+    """How far this session is from what the user must show.
+
+    "ok": password and a code from one of the user's current authenticators;
+    "enrol": password, but the user has no TOTP yet (new, or reset);
+    "refuse": anything else (a link, a session older than the requirement, a code from an
+    authenticator that was since reset).
+    """
+    records = get_authentication_records(request, user)
+    if not any(record.get("method") == "password" for record in records):
+        return "refuse"
+    authenticators = dict(Authenticator.objects.filter(user_id=user.pk).values_list("pk", "type"))
+    if Authenticator.Type.TOTP not in authenticators.values():
+        return "enrol"
+    passed = any(
+        record.get("method") == "mfa" and record.get("id") in authenticators for record in records
+    )
+    return "ok" if passed else "refuse"
+
+
+def second_factor_enrolled(*, request: HttpRequest, user: User) -> None:
+    """Activating TOTP proves the code there and then: the session counts it as passed."""
+    totp = Authenticator.objects.get(user_id=user.pk, type=Authenticator.Type.TOTP)
+    record_authentication(request, user, method="mfa", id=totp.pk, type=totp.type, enrolled=True)
+
+
+def second_factor_status(*, user: User) -> list[str]:
+    """The kinds of authenticator the user has, for the person page."""
+    return sorted(set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True)))
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, person: User, request: HttpRequest | None) -> int:
+    """Delete every authenticator of the person (they enrol again at their next sign-in)
+    and record who did it, when and from where. Permission is checked by the caller
+    (rule "second_factor.reset")."""
+    if actor.pk == person.pk:
+        raise ValidationError("You cannot reset your own second factor.")
+    authenticators = Authenticator.objects.select_for_update().filter(user_id=person.pk)
+    kinds = sorted(set(authenticators.values_list("type", flat=True)))
+    if not kinds:
+        raise ValidationError(f"{person} has no second factor to reset.")
+    deleted, _ = authenticators.delete()
+    event_record(
+        action="second_factor.reset",
+        actor=actor,
+        subject=person,
+        summary=f"Second factor of {person.email} reset by {actor.email}",
+        data={"person": person.pk, "kinds": kinds},
+        request=request,
+    )
+    return deleted
