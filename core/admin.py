@@ -27,8 +27,6 @@ class SuperuserWritesAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
-
-
 @admin.register(User)
 class UserAdmin(SuperuserWritesAdmin, BaseUserAdmin):
     ordering = ["full_name"]

@@ -20,11 +20,9 @@ def test_a_double_clicked_record_meeting_makes_one_meeting(page, live_server, si
 
 def test_the_button_is_disabled_once_the_form_is_sent(page, live_server, signin, coordinator):
     signin(page, coordinator, "/meetings/new/")
-    # Hold the answer so the page can be looked at while the form is being sent.
-    page.route(
-        "**/meetings/new/",
-        lambda route: None if route.request.method == "POST" else route.continue_(),
-    )
+    # Keep the page where it is once the portal's own submit handler has run, so the page
+    # can be looked at as it is while its form is being sent (no navigation to wait for).
+    page.evaluate("window.addEventListener('submit', (event) => event.preventDefault())")
     page.get_by_label("Title").fill("Partnership meeting")
     page.get_by_label("Starts").fill("2026-09-10T15:00")
     page.get_by_label("Ends").fill("2026-09-10T17:00")
