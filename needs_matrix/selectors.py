@@ -401,8 +401,10 @@ def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> Hea
 
     In a gap category either nobody contributes (every partner in need counts), or the
     only contributor is a "both" partner (it helps the others; its own need counts)."""
-    by_id = {s.category.pk: s for s in summaries if s.is_gap}
+    by_id = {s.category.pk: s for s in summaries}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    # One query whenever there are categories, gaps or not: the page's query count does
+    # not depend on the data.
     if by_id:
         rows = (
             MatrixEntry.objects.filter(
@@ -415,7 +417,10 @@ def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> Hea
             .order_by()
         )
         for row in rows:
-            if by_id[row["category_id"]].contributing and row["stance"] != Stance.BOTH:
+            summary = by_id[row["category_id"]]
+            if not summary.is_gap:
+                continue
+            if summary.contributing and row["stance"] != Stance.BOTH:
                 continue  # met by the one "both" contributor
             per_kind = counts[row["category_id"]]
             per_kind[row["partner__kind"]] = per_kind.get(row["partner__kind"], 0) + row["n"]
@@ -614,13 +619,17 @@ def partner_row(*, partner: Partner, recent: int = 10) -> PartnerRow:
     )
 
 
-def entries_for_export(*, partners: QuerySet | None = None) -> QuerySet:
-    """Every stored entry of active partners on current categories, in a stable order."""
-    if partners is None:
-        partners = partners_in_view(filters=MatrixFilters())
+def entries_for_export(*, filters: MatrixFilters | None = None) -> QuerySet:
+    """Every stored entry of the partners and categories the filters select (active
+    partners, current categories unless retired ones are asked for), in a stable order."""
+    filters = filters or MatrixFilters()
+    categories = Category.objects.all() if filters.include_retired else Category.objects.current()
+    if filters.group_id:
+        categories = categories.filter(group_id=filters.group_id)
     return (
         MatrixEntry.objects.filter(
-            partner__in=partners.order_by().values("pk"), category__retired_at__isnull=True
+            partner__in=partners_in_view(filters=filters).order_by().values("pk"),
+            category__in=categories.values("pk"),
         )
         .select_related("partner", "category")
         .order_by("partner__name", "category__group__order", "category__order", "category__name")
