@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -108,6 +109,21 @@ def row_edit(request, partner_pk: int):
         "needs_matrix/row_edit.html",
         {"partner": partner, "row": row, "form": form, "may_edit": may_edit},
         status=status,
+    )
+
+
+@require_GET
+@require("matrix.view")
+def row_history(request, partner_pk: int):
+    partner = get_object_or_404(Partner, pk=partner_pk)
+    check(request, "matrix.row_view", partner)
+    page = Paginator(
+        selectors.row_history_records(partner=partner), selectors.ROW_HISTORY_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs_matrix/row_history.html",
+        {"partner": partner, "page": page, "items": selectors.row_history_items(page)},
     )
 
 

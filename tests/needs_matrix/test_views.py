@@ -23,8 +23,8 @@ def _user(request, role):
 
 
 def _url(name, partner, category):
-    if name == "row_edit":
-        return reverse("needs_matrix:row_edit", args=[partner.pk])
+    if name in {"row_edit", "row_history"}:
+        return reverse(f"needs_matrix:{name}", args=[partner.pk])
     if name in {"category_edit", "category_retire", "category_restore"}:
         return reverse(f"needs_matrix:{name}", args=[category.pk])
     if name == "group_edit":
@@ -53,6 +53,11 @@ TABLE = [
         "row_edit",
         "post",
         {"other_lead": 403, "viewer": 403, "editor": 302, "lead": 302, "coordinator": 302},
+    ),
+    (
+        "row_history",
+        "get",
+        {"other_lead": 403, "viewer": 200, "editor": 200, "lead": 200, "coordinator": 200},
     ),
     ("category_list", "get", COORDINATOR_ONLY),
     ("category_create", "get", COORDINATOR_ONLY),
@@ -444,3 +449,70 @@ def test_unfiltered_xlsx_notes_say_no_filters(client_for, coordinator, hand_buil
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
     assert "Filters: none (every active partner, every current category)." in notes
+
+
+# --- a row's history ---------------------------------------------------------------------
+
+
+def _save(partner, category, user, **values):
+    from needs_matrix.services import EntryValues, row_save
+
+    row_save(partner=partner, values={category.pk: EntryValues(**values)}, user=user)
+
+
+def test_row_history_shows_who_changed_what_and_when(client_for, lead, coordinator, partner):
+    import re
+    from datetime import datetime
+
+    kits = factories.CategoryFactory(name="Robotics kits")
+    _save(partner, kits, lead, stance="need", priority="high")
+    _save(partner, kits, coordinator, stance="contribute", capacity_note="Ten kits")
+    client = client_for(lead)
+    row_page = client.get(reverse("needs_matrix:row_edit", args=[partner.pk])).content.decode()
+    history_url = reverse("needs_matrix:row_history", args=[partner.pk])
+    assert history_url in row_page
+    grid = client.get(reverse("needs_matrix:grid")).content.decode()
+    assert history_url in grid
+
+    response = client.get(history_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    newest, oldest = (
+        html.index(coordinator.full_name),
+        html.index(lead.full_name, html.index("<tbody")),
+    )
+    assert newest < oldest  # newest first
+    assert "<del>Need</del>" in html and "<ins>Can contribute</ins>" in html
+    assert "<del>High</del>" in html and "<ins>Ten kits</ins>" in html
+    # Every <time datetime> is a valid date string, with no microseconds.
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert len(stamps) == 2
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", stamp), stamp
+        datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z")
+    stamps = re.findall(r'<time datetime="([^"]+)"', row_page)
+    assert stamps and all(re.fullmatch(r"[\d-]+T[\d:]+[+-]\d{4}", s) for s in stamps)
+
+
+def test_row_history_is_not_for_other_partners_or_the_grid_link(
+    client_for, other_lead, partner, hand_built
+):
+    client = client_for(other_lead)
+    assert client.get(reverse("needs_matrix:row_history", args=[partner.pk])).status_code == 403
+    grid = client.get(reverse("needs_matrix:grid")).content.decode()
+    assert reverse("needs_matrix:row_history", args=[hand_built.partners["P1"].pk]) not in grid
+
+
+def test_row_history_query_count_is_pinned(client_for, lead, partner, django_assert_num_queries):
+    categories = [factories.CategoryFactory(name=f"History {i}") for i in range(3)]
+    client = client_for(lead)
+    url = reverse("needs_matrix:row_history", args=[partner.pk])
+    _save(partner, categories[0], lead, stance="need", priority="low")
+    client.get(url)
+    # savepoint and release, session, user, the partner, memberships, count, the page
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    for i in range(30):
+        _save(partner, categories[i % 3], lead, stance="need", priority=("high", "low")[i % 2])
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
