@@ -1,10 +1,15 @@
-"""The matrix as files: CSV in long form (the import reads it back) and XLSX with the grid
-and the summary as sheets."""
+"""The matrix as files: CSV in long form (the import reads it back) and XLSX with the grid,
+the summary and notes as sheets.
+
+A file holds what the page shows: the same filters pick the partners and categories, and
+the file says which filters were used (CSV: note lines starting with "#" above the
+header, which the import skips; XLSX: a "Notes" sheet)."""
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -19,7 +24,7 @@ from needs_matrix.selectors import (
     entries_for_export,
     partners_in_view,
 )
-from needs_matrix.services.importing import COLUMNS, csv_cell_safe
+from needs_matrix.services.importing import COLUMNS, NOTE_MARK, csv_cell_safe
 
 
 class _Line:
@@ -29,11 +34,42 @@ class _Line:
         return value
 
 
-def matrix_csv_lines() -> Iterator[str]:
-    """The long-form CSV, line by line (UTF-8 with a byte-order mark for spreadsheets)."""
+def filters_sentence(applied: Sequence[tuple[str, str]]) -> str:
+    if not applied:
+        return "Filters: none (every active partner, every current category)."
+    return "Filters: " + "; ".join(f"{label}: {value}" for label, value in applied) + "."
+
+
+def export_notes(*, applied: Sequence[tuple[str, str]], filters: MatrixFilters) -> list[str]:
+    """What a file says about itself: when it was taken and what it holds."""
+    notes = [
+        f"Needs matrix export taken {timezone.localtime().strftime('%Y-%m-%d %H:%M %Z')}.",
+        filters_sentence(applied),
+    ]
+    if filters.kind or filters.workgroup_id:
+        notes.append(
+            "Only the partners in these filters are included, and the summary's needs, "
+            "contributions, coverage, gaps and thin categories are counted within them: a "
+            "need may be met by a partner outside the filters."
+        )
+    return notes
+
+
+def matrix_csv_lines(
+    *, filters: MatrixFilters | None = None, applied: Sequence[tuple[str, str]] = ()
+) -> Iterator[str]:
+    """The long-form CSV, line by line (UTF-8 with a byte-order mark for spreadsheets).
+    A filtered file starts with note lines naming the filters."""
+    filters = filters or MatrixFilters()
     writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for entry in entries_for_export().iterator(chunk_size=2000):
+    notes = ""
+    if applied:
+        notes = "".join(
+            writer.writerow([f"{NOTE_MARK} {csv_cell_safe(note)}"])
+            for note in export_notes(applied=applied, filters=filters)
+        )
+    yield "\ufeff" + notes + writer.writerow(COLUMNS)
+    for entry in entries_for_export(filters=filters).iterator(chunk_size=2000):
         yield writer.writerow(
             [
                 csv_cell_safe(entry.partner.name),
@@ -55,10 +91,14 @@ def _text_cell(sheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def matrix_xlsx_bytes() -> bytes:
-    """A workbook with sheets "Grid" (partners × categories) and "Summary"."""
-    categories = categories_list()
-    partners_qs = partners_in_view(filters=MatrixFilters())
+def matrix_xlsx_bytes(
+    *, filters: MatrixFilters | None = None, applied: Sequence[tuple[str, str]] = ()
+) -> bytes:
+    """A workbook with sheets "Grid" (partners × categories), "Summary" and "Notes" (the
+    filters used), for the partners and categories the filters select."""
+    filters = filters or MatrixFilters()
+    categories = categories_list(group_id=filters.group_id, include_retired=filters.include_retired)
+    partners_qs = partners_in_view(filters=filters)
     partners = list(partners_qs.only("id", "name", "kind"))
     cells: dict[int, dict[int, str]] = {p.pk: {} for p in partners}
     if categories and partners:
@@ -112,6 +152,11 @@ def matrix_xlsx_bytes() -> bytes:
                 s.status_label,
             ]
         )
+
+    notes = book.create_sheet("Notes")
+    notes.append([_text_cell(notes, "Notes", bold=True)])
+    for line in export_notes(applied=applied, filters=filters):
+        notes.append([_text_cell(notes, line)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

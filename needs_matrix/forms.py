@@ -49,8 +49,15 @@ class MatrixFilterForm(forms.Form):
             del self.fields["retired"]
 
     def filters(self) -> MatrixFilters:
-        """The filters asked for; a value that is not valid is ignored, never an error."""
-        self.is_valid()
+        """The filters asked for. A value that is not understood is left out (the page
+        still shows something useful) and named by ``problems()``, so the view can say
+        so and answer 400, as the dashboard's filters do."""
+        if not self.is_valid():
+            for name in self.errors:
+                attrs = self.fields[name].widget.attrs if name in self.fields else {}
+                if name in self.fields and "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = attrs.get("class", "") + " is-invalid"
+                    attrs["aria-invalid"] = "true"
         data = getattr(self, "cleaned_data", {})
         workgroup = data.get("workgroup")
         group = data.get("group")
@@ -61,14 +68,44 @@ class MatrixFilterForm(forms.Form):
             include_retired=bool(data.get("retired")),
         )
 
+    def problems(self) -> list[str]:
+        """One sentence per filter value that is not understood."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            f"{self.fields[name].label}: {' '.join(errors)}" if name in self.fields else errors[0]
+            for name, errors in self.errors.items()
+        ]
+
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force, as (label, value) in words, for the page and the files."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        applied = []
+        if data.get("kind"):
+            applied.append((self.fields["kind"].label, str(PartnerKind(data["kind"]).label)))
+        for name in ("workgroup", "group"):
+            if data.get(name):
+                applied.append((self.fields[name].label, str(data[name])))
+        if data.get("retired"):
+            applied.append((self.fields["retired"].label, "yes"))
+        return applied
+
+    @property
+    def narrows_partners(self) -> bool:
+        """Whether the figures count only some partners (kind or workgroup)."""
+        filters = self.filters()
+        return bool(filters.kind or filters.workgroup_id)
+
     def querystring(self) -> str:
-        """The filters as a query string, for pagination links."""
+        """The filters understood, as a query string, for pagination and export links."""
         from django.http import QueryDict
 
+        self.is_valid()
         query = QueryDict(mutable=True)
         for name in self.fields:
             value = self.data.get(name)
-            if value:
+            if value and name not in self.errors:
                 query[name] = value
         return query.urlencode()
 

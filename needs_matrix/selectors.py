@@ -5,11 +5,15 @@ Arithmetic of a category's summary (over the partners in view):
 
 - needing: partners whose stance is "need" or "both";
 - contributing: partners whose stance is "contribute" or "both";
-- coverage: contributing ÷ needing. It may exceed 100 % (three contributors for one
-  need). When nobody needs the category, coverage is undefined (``None``, shown as
-  "—") and the category is neither a gap nor thin: its status is "not needed";
-- gap: at least one partner needs it and nobody contributes it;
-- thin: at least one partner needs it and exactly one partner contributes it.
+- a partner never meets its own need: a "both" partner's need is covered only by the
+  other partners' contributions, and its contribution counts only for other partners'
+  needs. So a category where one "both" partner is alone is a gap, not 100 %;
+- coverage: the contributors that can help some other partner ÷ needing. It may exceed
+  100 % (three contributors for one need). When nobody needs the category, coverage is
+  undefined (``None``, shown as "—") and the category is neither a gap nor thin: its
+  status is "not needed";
+- gap: some partner needs it and no other partner contributes it;
+- thin: every partner that needs it has another contributor, and one of them has only one.
 
 A partner with no entry for a category has not assessed it: it counts neither way.
 """
@@ -109,12 +113,50 @@ class CategorySummary:
     needing: int = 0
     contributing: int = 0
     high_priority: int = 0
+    both: int = 0  # partners counted on both sides
+
+    def count(self, *, stance: str, priority: str = "") -> None:
+        """Count one partner's stance (for readers that walk the entries themselves)."""
+        self.needing += stance in NEEDING_STANCES
+        self.contributing += stance in CONTRIBUTING_STANCES
+        self.both += stance == Stance.BOTH
+        self.high_priority += stance in NEEDING_STANCES and priority == Priority.HIGH
+
+    @property
+    def self_only(self) -> bool:
+        """The one partner that needs it is also its only possible helper among the
+        contributors counted: one "both" partner cannot meet its own need."""
+        return self.needing == 1 and self.both == 1
+
+    @property
+    def contributing_for_others(self) -> int:
+        """Contributors that can help at least one partner other than themselves."""
+        if not self.needing:
+            return 0
+        return self.contributing - (1 if self.self_only else 0)
+
+    @property
+    def needing_helped(self) -> int:
+        """Partners in need that at least one other partner can help."""
+        if not self.contributing:
+            return 0
+        # Only a "both" partner can be its category's only contributor and need it too.
+        if self.contributing == 1 and self.both:
+            return self.needing - 1
+        return self.needing
+
+    @property
+    def fewest_helpers(self) -> int:
+        """Other partners contributing, for the needing partner with the fewest."""
+        if not self.needing:
+            return 0
+        return self.contributing - (1 if self.both else 0)
 
     @property
     def coverage(self) -> float | None:
         if not self.needing:
             return None
-        return self.contributing / self.needing
+        return self.contributing_for_others / self.needing
 
     @property
     def coverage_percent(self) -> int | None:
@@ -123,11 +165,11 @@ class CategorySummary:
 
     @property
     def is_gap(self) -> bool:
-        return self.needing > 0 and self.contributing == 0
+        return self.needing > 0 and self.fewest_helpers == 0
 
     @property
     def is_thin(self) -> bool:
-        return self.needing > 0 and self.contributing == 1
+        return self.needing > 0 and self.fewest_helpers == 1
 
     @property
     def status(self) -> str:
@@ -167,6 +209,7 @@ def category_summaries(*, partners: QuerySet, categories: list[Category]) -> lis
             needing=Count("id", filter=Q(stance__in=NEEDING_STANCES)),
             contributing=Count("id", filter=Q(stance__in=CONTRIBUTING_STANCES)),
             high=Count("id", filter=Q(stance__in=NEEDING_STANCES, priority=Priority.HIGH)),
+            both=Count("id", filter=Q(stance=Stance.BOTH)),
         )
         .order_by()
     )
@@ -175,6 +218,7 @@ def category_summaries(*, partners: QuerySet, categories: list[Category]) -> lis
         summary.needing = row["needing"]
         summary.contributing = row["contributing"]
         summary.high_priority = row["high"]
+        summary.both = row["both"]
     return [summaries[c.pk] for c in categories]
 
 
@@ -321,11 +365,11 @@ class Match:
 
     @property
     def more_needing(self) -> int:
-        return self.summary.needing - len(self.needing)
+        return self.summary.needing_helped - len(self.needing)
 
     @property
     def more_contributing(self) -> int:
-        return self.summary.contributing - len(self.contributing)
+        return self.summary.contributing_for_others - len(self.contributing)
 
 
 @dataclass
@@ -353,9 +397,14 @@ def heat_level(count: int, highest: int) -> int:
 
 
 def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> HeatMap:
-    """Partners of each kind that need a category nobody contributes to (one query)."""
+    """Partners of each kind whose need no other partner contributes (one query).
+
+    In a gap category either nobody contributes (every partner in need counts), or the
+    only contributor is a "both" partner (it helps the others; its own need counts)."""
     by_id = {s.category.pk: s for s in summaries}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    # One query whenever there are categories, gaps or not: the page's query count does
+    # not depend on the data.
     if by_id:
         rows = (
             MatrixEntry.objects.filter(
@@ -363,13 +412,18 @@ def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> Hea
                 category_id__in=list(by_id),
                 stance__in=NEEDING_STANCES,
             )
-            .values("category_id", "partner__kind")
+            .values("category_id", "partner__kind", "stance")
             .annotate(n=Count("id"))
             .order_by()
         )
         for row in rows:
-            if by_id[row["category_id"]].is_gap:
-                counts[row["category_id"]][row["partner__kind"]] = row["n"]
+            summary = by_id[row["category_id"]]
+            if not summary.is_gap:
+                continue
+            if summary.contributing and row["stance"] != Stance.BOTH:
+                continue  # met by the one "both" contributor
+            per_kind = counts[row["category_id"]]
+            per_kind[row["partner__kind"]] = per_kind.get(row["partner__kind"], 0) + row["n"]
     kinds = [
         (value, label)
         for value, label in PartnerKind.choices
@@ -387,7 +441,7 @@ def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> Hea
                 )
                 for value, label in kinds
             ],
-            total=s.needing,
+            total=s.needing - s.needing_helped,
         )
         for s in summaries
         if s.is_gap
@@ -396,12 +450,24 @@ def gap_heat_map(*, partners: QuerySet, summaries: list[CategorySummary]) -> Hea
 
 
 def _top_partners_per_category(
-    *, partners: QuerySet, category_ids: list[int], stances, limit: int, by_priority: bool = False
+    *,
+    partners: QuerySet,
+    category_ids: list[int],
+    stances,
+    limit: int,
+    by_priority: bool = False,
+    both_in: list[int] | None = None,
 ) -> list[dict]:
     """At most ``limit`` entries per category, by name or high priority first (a window
-    function: one query)."""
+    function: one query). ``both_in``: when given, a "both" stance counts only in these
+    categories (elsewhere that partner would be matched with itself)."""
     if not category_ids:
         return []
+    stance_q = Q(stance__in=stances)
+    if both_in is not None:
+        stance_q = Q(stance__in=[s for s in stances if s != Stance.BOTH]) | Q(
+            stance=Stance.BOTH, category_id__in=both_in
+        )
     priority_rank = Case(
         When(priority=Priority.HIGH, then=Value(0)),
         When(priority=Priority.MEDIUM, then=Value(1)),
@@ -411,9 +477,9 @@ def _top_partners_per_category(
     )
     return list(
         MatrixEntry.objects.filter(
+            stance_q,
             partner__in=partners.order_by().values("pk"),
             category_id__in=category_ids,
-            stance__in=stances,
         )
         .annotate(
             rank=Window(
@@ -435,10 +501,16 @@ def _top_partners_per_category(
 def suggested_matches(
     *, partners: QuerySet, summaries: list[CategorySummary], limit: int = MATCHES_SHOWN
 ) -> list[Match]:
-    """For each category someone needs and someone contributes: who needs it (high
-    priority first) and who can contribute it, so the coordinator can introduce them.
-    Two queries; at most ``limit`` names each way, with a count of the rest."""
-    matches = {s.category.pk: Match(summary=s) for s in summaries if s.needing and s.contributing}
+    """For each category where some partner needs what another partner contributes: who
+    needs it (high priority first) and who can contribute it, so the coordinator can
+    introduce them. A partner is never matched with itself: a "both" partner is listed as
+    needing only when someone else contributes, and as contributing only when someone
+    else needs. Two queries; at most ``limit`` names each way, with a count of the rest."""
+    matches = {
+        s.category.pk: Match(summary=s)
+        for s in summaries
+        if s.needing_helped and s.contributing_for_others
+    }
     ids = list(matches)
     for row in _top_partners_per_category(
         partners=partners,
@@ -446,12 +518,17 @@ def suggested_matches(
         stances=NEEDING_STANCES,
         limit=limit,
         by_priority=True,
+        both_in=[i for i in ids if matches[i].summary.contributing >= 2],
     ):
         matches[row["category_id"]].needing.append(
             (row["partner__name"], PRIORITY_LABELS.get(row["priority"], ""))
         )
     for row in _top_partners_per_category(
-        partners=partners, category_ids=ids, stances=CONTRIBUTING_STANCES, limit=limit
+        partners=partners,
+        category_ids=ids,
+        stances=CONTRIBUTING_STANCES,
+        limit=limit,
+        both_in=[i for i in ids if matches[i].summary.needing >= 2],
     ):
         matches[row["category_id"]].contributing.append(row["partner__name"])
     return [matches[i] for i in ids]
@@ -542,13 +619,100 @@ def partner_row(*, partner: Partner, recent: int = 10) -> PartnerRow:
     )
 
 
-def entries_for_export(*, partners: QuerySet | None = None) -> QuerySet:
-    """Every stored entry of active partners on current categories, in a stable order."""
-    if partners is None:
-        partners = partners_in_view(filters=MatrixFilters())
+# --- one partner's row history --------------------------------------------------------
+
+ROW_HISTORY_PER_PAGE = 50
+HISTORY_FIELDS = (
+    ("stance", "Stance"),
+    ("priority", "Priority"),
+    ("capacity_note", "What it can contribute"),
+    ("note", "Note"),
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class RowHistoryItem:
+    when: object
+    who: str
+    category: str
+    action: str  # "set", "changed" or "removed"
+    changes: list[FieldChange]
+
+
+def _field_text(name: str, value: str | None) -> str:
+    if name == "stance":
+        return "" if value is None else dict(Stance.choices).get(value, value)
+    if name == "priority":
+        return PRIORITY_LABELS.get(value or "", "")
+    return value or ""
+
+
+def row_history_records(*, partner: Partner) -> QuerySet:
+    """Every saved state of the partner's entries, newest first, each with the state
+    before it (window functions over each category's history: one query per page, no
+    query per record)."""
+    from django.db.models.functions import Lag
+
+    before = {
+        f"before_{name}": Window(
+            Lag(name),
+            partition_by=[F("category_id")],
+            order_by=[F("history_date").asc(), F("history_id").asc()],
+        )
+        for name, _ in HISTORY_FIELDS
+    }
+    return (
+        MatrixEntry.history.filter(partner_id=partner.pk)
+        .select_related("history_user", "category")
+        .annotate(**before)
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def row_history_items(records) -> list[RowHistoryItem]:
+    """Who changed what, when, in words, for a page of ``row_history_records``."""
+    items = []
+    for record in records:
+        created = record.history_type == "+"
+        changes = []
+        for name, label in HISTORY_FIELDS:
+            after = _field_text(name, getattr(record, name))
+            previous = None if created else getattr(record, f"before_{name}")
+            before = _field_text(name, previous)
+            if record.history_type == "-":
+                after = ""
+            if after != before:
+                changes.append(FieldChange(label=label, before=before, after=after))
+        items.append(
+            RowHistoryItem(
+                when=record.history_date,
+                who=record.history_user.full_name if record.history_user else "",
+                category=record.category.name if record.category else "",
+                action={"+": "set", "-": "removed"}.get(record.history_type, "changed"),
+                changes=changes,
+            )
+        )
+    return items
+
+
+def entries_for_export(*, filters: MatrixFilters | None = None) -> QuerySet:
+    """Every stored entry of the partners and categories the filters select (active
+    partners, current categories unless retired ones are asked for), in a stable order."""
+    filters = filters or MatrixFilters()
+    categories = Category.objects.all() if filters.include_retired else Category.objects.current()
+    if filters.group_id:
+        categories = categories.filter(group_id=filters.group_id)
     return (
         MatrixEntry.objects.filter(
-            partner__in=partners.order_by().values("pk"), category__retired_at__isnull=True
+            partner__in=partners_in_view(filters=filters).order_by().values("pk"),
+            category__in=categories.values("pk"),
         )
         .select_related("partner", "category")
         .order_by("partner__name", "category__group__order", "category__order", "category__name")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.grid, name="grid"),
     path("summary/", views.summary, name="summary"),
     path("partners/<int:partner_pk>/", views.row_edit, name="row_edit"),
+    path("partners/<int:partner_pk>/history/", views.row_history, name="row_history"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/new/", views.category_create, name="category_create"),
     path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,12 @@ LEGEND = [
 ]
 
 
+def _filter_status(form: MatrixFilterForm) -> int:
+    """400 when a filter value is not understood: the page says which, shows the form
+    again and leaves that value out (as the dashboard does)."""
+    return 400 if form.problems() else 200
+
+
 @require_GET
 @require("matrix.view")
 def grid(request):
@@ -46,6 +53,7 @@ def grid(request):
             "legend": LEGEND,
             "own_partners": selectors.own_partners(user=request.user),
         },
+        status=_filter_status(form),
     )
 
 
@@ -54,7 +62,12 @@ def grid(request):
 def summary(request):
     form = MatrixFilterForm(request.GET or None, with_retired=False)
     data = selectors.matrix_summary(filters=form.filters())
-    return render(request, "needs_matrix/matrix_summary.html", {"form": form, "summary": data})
+    return render(
+        request,
+        "needs_matrix/matrix_summary.html",
+        {"form": form, "summary": data, "querystring": form.querystring()},
+        status=_filter_status(form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,6 +109,21 @@ def row_edit(request, partner_pk: int):
         "needs_matrix/row_edit.html",
         {"partner": partner, "row": row, "form": form, "may_edit": may_edit},
         status=status,
+    )
+
+
+@require_GET
+@require("matrix.view")
+def row_history(request, partner_pk: int):
+    partner = get_object_or_404(Partner, pk=partner_pk)
+    check(request, "matrix.row_view", partner)
+    page = Paginator(
+        selectors.row_history_records(partner=partner), selectors.ROW_HISTORY_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "needs_matrix/row_history.html",
+        {"partner": partner, "page": page, "items": selectors.row_history_items(page)},
     )
 
 
@@ -225,11 +253,29 @@ def _stamp() -> str:
     return timezone.localdate().isoformat()
 
 
+def _export_form(request) -> tuple[MatrixFilterForm, HttpResponse | None]:
+    """The page's filters for an export; a value not understood refuses the file (400)
+    rather than export something else than what the coordinator asked for."""
+    form = MatrixFilterForm(request.GET or None)
+    problems = form.problems()
+    if problems:
+        return form, HttpResponse(
+            "These filters cannot be used: " + "; ".join(problems),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return form, None
+
+
 @require_GET
 @require("matrix.manage")
 def export_csv(request):
+    form, refused = _export_form(request)
+    if refused:
+        return refused
     response = StreamingHttpResponse(
-        exports.matrix_csv_lines(), content_type="text/csv; charset=utf-8"
+        exports.matrix_csv_lines(filters=form.filters(), applied=form.applied()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="needs-matrix-{_stamp()}.csv"'
     return response
@@ -238,8 +284,11 @@ def export_csv(request):
 @require_GET
 @require("matrix.manage")
 def export_xlsx(request):
+    form, refused = _export_form(request)
+    if refused:
+        return refused
     response = HttpResponse(
-        exports.matrix_xlsx_bytes(),
+        exports.matrix_xlsx_bytes(filters=form.filters(), applied=form.applied()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="needs-matrix-{_stamp()}.xlsx"'

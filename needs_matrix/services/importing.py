@@ -30,6 +30,7 @@ UPDATED_FIELDS = ["stance", "priority", "capacity_note", "note", "updated_by", "
 # apostrophe in front and the import takes it away again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_PROBLEMS_LISTED = 200
+NOTE_MARK = "#"
 CHUNK = 500
 
 
@@ -130,11 +131,18 @@ def _decode(data: bytes) -> str:
 
 def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
     reader = csv.reader(io.StringIO(text, newline=""))
+    number = 1
     try:
         header = next(reader)
+        # A filtered export names its filters on "#" lines above the header.
+        while header and header[0].startswith(NOTE_MARK):
+            header = next(reader)
+            number += 1
+    except StopIteration:
+        raise MatrixImportInvalid([ImportProblem(None, "The file has no header.")]) from None
     except csv.Error as exc:
         raise MatrixImportInvalid(
-            [ImportProblem(1, f"the header cannot be read ({exc}).")]
+            [ImportProblem(number, f"the header cannot be read ({exc}).")]
         ) from None
     columns = [_word(name) for name in header]
     problems = []
@@ -142,7 +150,7 @@ def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
     if unknown:
         problems.append(
             ImportProblem(
-                1,
+                number,
                 "unknown column(s): "
                 + ", ".join(unknown)
                 + ". The columns are: "
@@ -152,15 +160,14 @@ def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        problems.append(ImportProblem(1, "missing column(s): " + ", ".join(missing) + "."))
+        problems.append(ImportProblem(number, "missing column(s): " + ", ".join(missing) + "."))
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        problems.append(ImportProblem(1, "repeated column(s): " + ", ".join(repeated) + "."))
+        problems.append(ImportProblem(number, "repeated column(s): " + ", ".join(repeated) + "."))
     if problems:
         raise MatrixImportInvalid(problems)
 
     rows: list[_Row] = []
-    number = 1
     try:
         for record in reader:
             number += 1

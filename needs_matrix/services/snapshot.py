@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from needs_matrix.models import CONTRIBUTING_STANCES, NEEDING_STANCES, MatrixEntry, Stance
+from needs_matrix.models import MatrixEntry, Stance
 from needs_matrix.selectors import (
     KIND_LABELS,
     CategorySummary,
@@ -97,8 +97,7 @@ def matrix_snapshot(*, partner_ids: Iterable[int] | None = None) -> dict:
             if entry is None:
                 continue
             summary = summaries[category.pk]
-            summary.needing += stance in NEEDING_STANCES
-            summary.contributing += stance in CONTRIBUTING_STANCES
+            summary.count(stance=stance, priority=priority)
             stored.append(
                 {
                     "category_id": category.pk,

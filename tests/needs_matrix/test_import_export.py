@@ -197,7 +197,7 @@ def test_import_accepts_an_uploaded_file_object(hand_built, coordinator):
 
 def test_xlsx_has_grid_and_summary_sheets(hand_built):
     book = load_workbook(io.BytesIO(matrix_xlsx_bytes()), read_only=True)
-    assert book.sheetnames == ["Grid", "Summary"]
+    assert book.sheetnames == ["Grid", "Summary", "Notes"]
     grid = [list(r) for r in book["Grid"].iter_rows(values_only=True)]
     header = grid[0]
     assert header[:2] == ("Partner", "Kind") or header[:2] == ["Partner", "Kind"]

@@ -148,3 +148,101 @@ def test_category_summaries_with_no_categories(hand_built):
     assert (
         category_summaries(partners=partners_in_view(filters=MatrixFilters()), categories=[]) == []
     )
+
+
+# --- a partner never meets its own need ---------------------------------------------------
+
+
+def _solo_both(hand_built, *, helpers: int = 0, needers: int = 0):
+    """Category E gets one "both" partner, ``helpers`` pure contributors and ``needers``
+    pure needers (P1's stored "not assessed" still counts neither way)."""
+    from tests.factories import MatrixEntryFactory, PartnerFactory
+
+    category = hand_built.categories["E"]
+    MatrixEntryFactory(
+        partner=PartnerFactory(name="Both alone", kind="nonprofit"),
+        category=category,
+        stance="both",
+        priority="high",
+    )
+    for i in range(helpers):
+        MatrixEntryFactory(
+            partner=PartnerFactory(name=f"Helper {i}", kind="business"),
+            category=category,
+            stance="contribute",
+        )
+    for i in range(needers):
+        MatrixEntryFactory(
+            partner=PartnerFactory(name=f"Needer {i}", kind="school_district"),
+            category=category,
+            stance="need",
+            priority="low",
+        )
+    s, data = _summaries(hand_built)
+    matches = {m.summary.category.name: m for m in data.matches}
+    return s["E"], data, matches.get("Category E")
+
+
+def test_a_both_partner_alone_is_a_gap_and_is_not_matched_with_itself(hand_built):
+    e, data, match = _solo_both(hand_built)
+    assert (e.needing, e.contributing) == (1, 1)
+    assert e.coverage_percent == 0 and e.is_gap and e.status == "gap"
+    assert match is None
+    heat = next(r for r in data.heat_map.rows if r.category.name == "Category E")
+    assert [(label, n) for label, n, _ in heat.counts if n] == [("Non-profit", 1)]
+    assert heat.total == 1
+
+
+def test_a_both_partners_need_is_covered_only_by_others(hand_built):
+    # One "both" partner and two contributors: 2 others for one need, not 300 %.
+    e, _, match = _solo_both(hand_built, helpers=2)
+    assert e.coverage_percent == 200 and e.status == "covered"
+    assert match.needing == [("Both alone", "High")]
+    assert match.contributing == ["Helper 0", "Helper 1"]
+    assert "Both alone" not in match.contributing
+    assert match.more_contributing == 0
+
+
+def test_a_both_partner_that_is_the_only_contributor_helps_others_but_is_a_gap_itself(
+    hand_built,
+):
+    e, data, match = _solo_both(hand_built, needers=2)
+    assert (e.needing, e.contributing) == (3, 1)
+    assert e.coverage_percent == 33  # one contributor for three in need
+    assert e.is_gap  # its own need has no other contributor
+    assert match.needing == [("Needer 0", "Low"), ("Needer 1", "Low")]
+    assert match.contributing == ["Both alone"]
+    assert match.more_needing == 0
+    heat = next(r for r in data.heat_map.rows if r.category.name == "Category E")
+    assert [(label, n) for label, n, _ in heat.counts if n] == [("Non-profit", 1)]
+
+
+def test_a_both_partner_with_one_other_contributor_is_thin(hand_built):
+    e, _, match = _solo_both(hand_built, helpers=1)
+    assert e.coverage_percent == 100 and e.is_thin
+    assert match.needing == [("Both alone", "High")]
+    assert match.contributing == ["Helper 0"]
+
+
+def test_two_both_partners_cover_each_other(hand_built):
+    from tests.factories import MatrixEntryFactory, PartnerFactory
+
+    MatrixEntryFactory(
+        partner=PartnerFactory(name="Both two", kind="business"),
+        category=hand_built.categories["E"],
+        stance="both",
+        priority="low",
+    )
+    e, _, match = _solo_both(hand_built)
+    assert e.coverage_percent == 100 and e.is_thin and not e.is_gap
+    assert [name for name, _ in match.needing] == ["Both alone", "Both two"]
+    assert match.contributing == ["Both alone", "Both two"]
+
+
+def test_snapshot_counts_a_both_partner_alone_as_a_gap(hand_built):
+    from needs_matrix.services.snapshot import matrix_snapshot
+
+    _solo_both(hand_built)
+    data = matrix_snapshot()
+    e = next(s for s in data["summary"] if s["category"] == "Category E")
+    assert (e["coverage_percent"], e["gap"]) == (0, True)

@@ -1,5 +1,6 @@
 """Every matrix page: who may open it, and what each page does."""
 
+import csv
 import io
 
 import pytest
@@ -22,8 +23,8 @@ def _user(request, role):
 
 
 def _url(name, partner, category):
-    if name == "row_edit":
-        return reverse("needs_matrix:row_edit", args=[partner.pk])
+    if name in {"row_edit", "row_history"}:
+        return reverse(f"needs_matrix:{name}", args=[partner.pk])
     if name in {"category_edit", "category_retire", "category_restore"}:
         return reverse(f"needs_matrix:{name}", args=[category.pk])
     if name == "group_edit":
@@ -52,6 +53,11 @@ TABLE = [
         "row_edit",
         "post",
         {"other_lead": 403, "viewer": 403, "editor": 302, "lead": 302, "coordinator": 302},
+    ),
+    (
+        "row_history",
+        "get",
+        {"other_lead": 403, "viewer": 200, "editor": 200, "lead": 200, "coordinator": 200},
     ),
     ("category_list", "get", COORDINATOR_ONLY),
     ("category_create", "get", COORDINATOR_ONLY),
@@ -111,10 +117,13 @@ def test_grid_filters_by_kind_and_workgroup(client_for, coordinator, hand_built)
     assert "P3 college" in html and "P1 district" not in html
     html = client.get(reverse("needs_matrix:grid"), {"workgroup": workgroup.pk}).content.decode()
     assert "P4 business" in html and "P3 college" not in html
-    # A value that is not valid is ignored, not an error.
-    assert (
-        client.get(reverse("needs_matrix:grid"), {"workgroup": "x", "kind": "?"}).status_code == 200
-    )
+    # A value that is not understood is named on the page, with 400 and the form again.
+    response = client.get(reverse("needs_matrix:grid"), {"workgroup": "x", "kind": "?"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some filter values were not understood" in html
+    assert "Partner kind: Select a valid choice." in html and "Workgroup: " in html
+    assert 'aria-invalid="true"' in html and 'name="kind"' in html
 
 
 def test_grid_pages_fifty_partners(client_for, coordinator):
@@ -287,7 +296,7 @@ def test_exports_download(client_for, coordinator, hand_built):
     response = client.get(reverse("needs_matrix:export_xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert book.sheetnames == ["Grid", "Summary"]
+    assert book.sheetnames == ["Grid", "Summary", "Notes"]
 
 
 def test_import_page_lists_errors_with_400_and_imports_nothing(client_for, coordinator, hand_built):
@@ -342,3 +351,168 @@ def test_import_page_success(client_for, coordinator, hand_built):
     assert MatrixEntry.objects.filter(
         partner__name="P1 district", category__name="Category D"
     ).exists()
+
+
+# --- filters: labelled, exported as shown, refused when not understood ---------------------
+
+
+def test_summary_filtered_by_kind_says_what_it_counts(client_for, coordinator, hand_built):
+    client = client_for(coordinator)
+    html = client.get(reverse("needs_matrix:summary")).content.decode()
+    assert "Filtered view" not in html
+    response = client.get(reverse("needs_matrix:summary"), {"kind": "school_district"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Filtered view." in html and "Partner kind: <strong>School district</strong>" in html
+    assert "counts only the partners in this filter" in html
+    assert "may be met by a partner outside it" in html
+    # The export links carry the filters.
+    assert reverse("needs_matrix:export_csv") + "?kind=school_district" in html
+    assert reverse("needs_matrix:export_xlsx") + "?kind=school_district" in html
+
+
+def test_category_group_filter_says_every_partner_counts(client_for, coordinator, hand_built):
+    html = (
+        client_for(coordinator)
+        .get(reverse("needs_matrix:grid"), {"group": hand_built.group.pk})
+        .content.decode()
+    )
+    assert "Category group: <strong>Hand-built group</strong>" in html
+    assert "every active partner is counted" in html
+
+
+def test_summary_with_a_garbage_filter_is_400_and_shows_the_form(client_for, viewer, hand_built):
+    response = client_for(viewer).get(
+        reverse("needs_matrix:summary"), {"kind": "<script>", "group": "999999"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some filter values were not understood" in html
+    assert "Category group: " in html and "<script>" not in html
+    assert '<form method="get"' in html and "Partners in view" in html
+
+
+@pytest.mark.parametrize("name", ["export_csv", "export_xlsx"])
+def test_exports_refuse_filters_they_do_not_understand(client_for, coordinator, hand_built, name):
+    response = client_for(coordinator).get(reverse(f"needs_matrix:{name}"), {"workgroup": "x"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("These filters cannot be used: Workgroup:")
+
+
+def test_filtered_csv_holds_what_is_shown_and_names_the_filters(
+    client_for, coordinator, hand_built
+):
+    response = client_for(coordinator).get(
+        reverse("needs_matrix:export_csv"), {"kind": "school_district"}
+    )
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = [row[0] for row in csv.reader(io.StringIO(text))]
+    assert lines[0].startswith("# Needs matrix export taken")
+    assert lines[1] == "# Filters: Partner kind: School district."
+    assert lines[2].startswith("# Only the partners in these filters")
+    assert text.splitlines()[3] == "partner,category,stance,priority,capacity_note,note"
+    partners = set(lines[4:])
+    assert partners == {"P1 district", "P2 district"}
+
+
+def test_filtered_csv_imports_back(client_for, coordinator, hand_built):
+    from needs_matrix.services import matrix_import_csv
+
+    response = client_for(coordinator).get(
+        reverse("needs_matrix:export_csv"), {"kind": "school_district"}
+    )
+    data = b"".join(response.streaming_content)
+    result = matrix_import_csv(file=data, user=coordinator)
+    assert (result.rows, result.created, result.updated) == (6, 0, 0)
+
+
+def test_filtered_xlsx_holds_what_is_shown_with_a_notes_sheet(client_for, coordinator, hand_built):
+    response = client_for(coordinator).get(
+        reverse("needs_matrix:export_xlsx"),
+        {"kind": "school_district", "group": hand_built.group.pk},
+    )
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    grid = list(book["Grid"].iter_rows(values_only=True))
+    assert [row[0] for row in grid[1:]] == ["P1 district", "P2 district"]
+    assert list(grid[0][2:]) == [f"Category {x}" for x in "ABCDE"]
+    summary = {row[1]: row for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    # Within the filter nobody contributes A: the file shows the same gap as the page.
+    assert summary["Category A"][2:6] == (2, 0, 0, "yes")
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
+    assert "Filters: Partner kind: School district; Category group: Hand-built group." in notes
+    assert any("counted within them" in (note or "") for note in notes)
+
+
+def test_unfiltered_xlsx_notes_say_no_filters(client_for, coordinator, hand_built):
+    response = client_for(coordinator).get(reverse("needs_matrix:export_xlsx"))
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
+    assert "Filters: none (every active partner, every current category)." in notes
+
+
+# --- a row's history ---------------------------------------------------------------------
+
+
+def _save(partner, category, user, **values):
+    from needs_matrix.services import EntryValues, row_save
+
+    row_save(partner=partner, values={category.pk: EntryValues(**values)}, user=user)
+
+
+def test_row_history_shows_who_changed_what_and_when(client_for, lead, coordinator, partner):
+    import re
+    from datetime import datetime
+
+    kits = factories.CategoryFactory(name="Robotics kits")
+    _save(partner, kits, lead, stance="need", priority="high")
+    _save(partner, kits, coordinator, stance="contribute", capacity_note="Ten kits")
+    client = client_for(lead)
+    row_page = client.get(reverse("needs_matrix:row_edit", args=[partner.pk])).content.decode()
+    history_url = reverse("needs_matrix:row_history", args=[partner.pk])
+    assert history_url in row_page
+    grid = client.get(reverse("needs_matrix:grid")).content.decode()
+    assert history_url in grid
+
+    response = client.get(history_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    newest, oldest = (
+        html.index(coordinator.full_name),
+        html.index(lead.full_name, html.index("<tbody")),
+    )
+    assert newest < oldest  # newest first
+    assert "<del>Need</del>" in html and "<ins>Can contribute</ins>" in html
+    assert "<del>High</del>" in html and "<ins>Ten kits</ins>" in html
+    # Every <time datetime> is a valid date string, with no microseconds.
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert len(stamps) == 2
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", stamp), stamp
+        datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z")
+    stamps = re.findall(r'<time datetime="([^"]+)"', row_page)
+    assert stamps and all(re.fullmatch(r"[\d-]+T[\d:]+[+-]\d{4}", s) for s in stamps)
+
+
+def test_row_history_is_not_for_other_partners_or_the_grid_link(
+    client_for, other_lead, partner, hand_built
+):
+    client = client_for(other_lead)
+    assert client.get(reverse("needs_matrix:row_history", args=[partner.pk])).status_code == 403
+    grid = client.get(reverse("needs_matrix:grid")).content.decode()
+    assert reverse("needs_matrix:row_history", args=[hand_built.partners["P1"].pk]) not in grid
+
+
+def test_row_history_query_count_is_pinned(client_for, lead, partner, django_assert_num_queries):
+    categories = [factories.CategoryFactory(name=f"History {i}") for i in range(3)]
+    client = client_for(lead)
+    url = reverse("needs_matrix:row_history", args=[partner.pk])
+    _save(partner, categories[0], lead, stance="need", priority="low")
+    client.get(url)
+    # savepoint and release, session, user, the partner, memberships, count, the page
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    for i in range(30):
+        _save(partner, categories[i % 3], lead, stance="need", priority=("high", "low")[i % 2])
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200

@@ -274,6 +274,10 @@ TABLE: dict[str, Row] = {
         post=expect(WRITERS | COORDINATOR),
         kwargs=lambda w, role: {"partner_pk": w.partner.pk},
     ),
+    # a row's history: the same people as the row page, read only
+    "needs_matrix:row_history": Row(
+        get=expect(OWN), kwargs=lambda w, role: {"partner_pk": w.partner.pk}
+    ),
     "needs_matrix:category_list": coordinator_only(post=False),
     "needs_matrix:category_create": coordinator_only(),
     "needs_matrix:category_edit": Row(
