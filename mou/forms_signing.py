@@ -79,13 +79,48 @@ class FreezeForm(forms.Form):
 class SignForm(forms.Form):
     name = forms.CharField(label="Your full name", max_length=NAME_MAX)
     title = forms.CharField(label="Your title", max_length=NAME_MAX)
+    on_behalf = forms.BooleanField(required=False)
+    on_behalf_reason = forms.CharField(
+        label="Why do you sign instead of them?",
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example “Acting superintendent while she is on leave”. It is recorded "
+        "with your signature and shown on the signed MOU.",
+    )
     consent = forms.BooleanField(label="I agree", required=True)
 
-    def __init__(self, *args, consent_text: str = "", **kwargs):
+    def __init__(
+        self, *args, consent_text: str = "", signer_name: str = "", organization: str = "", **kwargs
+    ):
         super().__init__(*args, prefix="sign", **kwargs)
+        who = signer_name or "the person this link was sent to"
         self.fields["consent"].label = consent_text
+        self.fields["consent"].error_messages["required"] = (
+            f"Tick the box to confirm you agree to sign on behalf of "
+            f"{organization or 'your organization'}: ticking it, with your typed name, is "
+            "your signature."
+        )
+        self.fields["name"].error_messages["required"] = (
+            "Type your full name: it is your signature."
+        )
+        self.fields["title"].error_messages["required"] = (
+            "Type your title, for example “Superintendent”."
+        )
+        self.fields[
+            "on_behalf"
+        ].label = f"I am not {who}: I sign on behalf of them, and I am authorized to"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["title"].widget.attrs["autocomplete"] = "organization-title"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("on_behalf") and not (data.get("on_behalf_reason") or "").strip():
+            self.add_error(
+                "on_behalf_reason",
+                "Say why you sign instead of the person this link was sent to.",
+            )
+        return data
 
 
 class DeclineForm(forms.Form):
