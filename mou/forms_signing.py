@@ -7,6 +7,7 @@ from django.conf import settings
 
 from core.models import User
 from mou.forms import NetworkDateTimeField, _zone_help
+from mou.rules import name_matches, name_mismatch_message
 from mou.services.signing import NAME_MAX, REASON_MAX, Countersigner
 
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -94,6 +95,7 @@ class SignForm(forms.Form):
         self, *args, consent_text: str = "", signer_name: str = "", organization: str = "", **kwargs
     ):
         super().__init__(*args, prefix="sign", **kwargs)
+        self.signer_name = signer_name
         who = signer_name or "the person this link was sent to"
         self.fields["consent"].label = consent_text
         self.fields["consent"].error_messages["required"] = (
@@ -115,6 +117,16 @@ class SignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Said here too (the service decides) so every problem shows at once.
+        name = (data.get("name") or "").strip()
+        mismatch = (
+            name
+            and self.signer_name
+            and not data.get("on_behalf")
+            and not name_matches(typed=name, invited=self.signer_name)
+        )
+        if mismatch:
+            self.add_error("name", name_mismatch_message(typed=name, invited=self.signer_name))
         if data.get("on_behalf") and not (data.get("on_behalf_reason") or "").strip():
             self.add_error(
                 "on_behalf_reason",

@@ -111,6 +111,15 @@ def name_matches(*, typed: str, invited: str) -> bool:
     return True
 
 
+def name_mismatch_message(*, typed: str, invited: str) -> str:
+    return (
+        f"This signing link is for {invited}, and “{typed}” is not that name. If you are "
+        f"{invited}, type your name as it appears here. If you sign on behalf of {invited}, "
+        f"tick “I am not {invited}: I sign on behalf of them” and give your own name and the "
+        "reason. If someone else should sign instead, hand the request over below."
+    )
+
+
 def coordinator_contact(frozen) -> str:
     """Who a signer writes to about their link: the coordinator who froze the version."""
     person = frozen.frozen_by

@@ -32,6 +32,7 @@ from mou.rules import (
     consent_text,
     deadline_display,
     name_matches,
+    name_mismatch_message,
     signing_link_problem,
     signing_token_hash,
 )
@@ -428,14 +429,7 @@ def signature_sign(
     with transaction.atomic():
         current = _lock_open(signature)
         if name and not on_behalf and not name_matches(typed=name, invited=current.signer_name):
-            errors["name"] = (
-                f"This signing link is for {current.signer_name}, and “{name}” is not that "
-                f"name. If you are {current.signer_name}, type your name as it appears here. "
-                f"If you sign on behalf of {current.signer_name}, tick “I am not "
-                f"{current.signer_name}: I sign on behalf of them” and give your own name "
-                "and the reason. If someone else should sign instead, hand the request "
-                "over below."
-            )
+            errors["name"] = name_mismatch_message(typed=name, invited=current.signer_name)
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
