@@ -163,7 +163,8 @@ class VerifyForm(forms.Form):
         label="Or its SHA-256",
         required=False,
         max_length=200,
-        help_text="64 hexadecimal characters, as printed by sha256sum or shasum -a 256.",
+        help_text="64 hexadecimal characters: the SHA-256 printed on the PDF's cover, or the "
+        "file's own, as printed by sha256sum or shasum -a 256.",
     )
 
     def clean_pdf(self):
