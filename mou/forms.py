@@ -18,6 +18,7 @@ def _zone_help(text: str) -> str:
 class VersionForm(forms.ModelForm):
     title = SingleLineField(max_length=MouVersion._meta.get_field("title").max_length)
     deadline = NetworkDateTimeField(label="Deadline for blocks")
+    start_from_previous = forms.BooleanField(required=False)
 
     class Meta:
         model = MouVersion
@@ -38,6 +39,33 @@ class VersionForm(forms.ModelForm):
                 self.fields["previous"].disabled = True
         self.fields["previous"].queryset = previous
         self.fields["previous"].required = False
+        if not self.instance.pk and previous.exists():
+            latest = previous.order_by("-number").first()
+            self.fields[
+                "start_from_previous"
+            ].label = "Start from the previous version's shared text and role templates"
+            self.fields["start_from_previous"].help_text = (
+                "From the version chosen above (by default the latest, "
+                f"“{latest.title}”): its role templates are copied, and its shared text too "
+                "when you leave the shared text box empty. Untick to start from an empty text "
+                "and the network's default templates."
+            )
+            if not self.is_bound:
+                self.initial.setdefault("start_from_previous", True)
+        else:
+            del self.fields["start_from_previous"]
+
+    def clean_deadline(self):
+        """A deadline already past would only be refused later, when the draft is opened."""
+        deadline = self.cleaned_data.get("deadline")
+        unchanged = self.instance.pk and deadline == self.instance.deadline
+        if deadline is not None and not unchanged and deadline <= timezone.now():
+            shown = timezone.localtime(deadline, ZoneInfo(settings.TIME_ZONE))
+            raise forms.ValidationError(
+                f"That deadline, {shown:%B %-d, %Y at %-I:%M %p}, has already passed. Choose a "
+                "date and time in the future: partners edit their blocks until then."
+            )
+        return deadline
 
 
 class RoleTemplateForm(forms.ModelForm):

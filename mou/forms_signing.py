@@ -8,6 +8,7 @@ from django.conf import settings
 from core.forms import SingleLineField
 from core.models import User
 from mou.forms import NetworkDateTimeField, _zone_help
+from mou.rules import name_matches, name_mismatch_message
 from mou.services.signing import NAME_MAX, REASON_MAX, Countersigner
 
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -80,13 +81,59 @@ class FreezeForm(forms.Form):
 class SignForm(forms.Form):
     name = SingleLineField(label="Your full name", max_length=NAME_MAX)
     title = SingleLineField(label="Your title", max_length=NAME_MAX)
+    on_behalf = forms.BooleanField(required=False)
+    on_behalf_reason = forms.CharField(
+        label="Why do you sign instead of them?",
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example “Acting superintendent while she is on leave”. It is recorded "
+        "with your signature and shown on the signed MOU.",
+    )
     consent = forms.BooleanField(label="I agree", required=True)
 
-    def __init__(self, *args, consent_text: str = "", **kwargs):
+    def __init__(
+        self, *args, consent_text: str = "", signer_name: str = "", organization: str = "", **kwargs
+    ):
         super().__init__(*args, prefix="sign", **kwargs)
+        self.signer_name = signer_name
+        who = signer_name or "the person this link was sent to"
         self.fields["consent"].label = consent_text
+        self.fields["consent"].error_messages["required"] = (
+            f"Tick the box to confirm you agree to sign on behalf of "
+            f"{organization or 'your organization'}: ticking it, with your typed name, is "
+            "your signature."
+        )
+        self.fields["name"].error_messages["required"] = (
+            "Type your full name: it is your signature."
+        )
+        self.fields["title"].error_messages["required"] = (
+            "Type your title, for example “Superintendent”."
+        )
+        self.fields[
+            "on_behalf"
+        ].label = f"I am not {who}: I sign on behalf of them, and I am authorized to"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["title"].widget.attrs["autocomplete"] = "organization-title"
+
+    def clean(self):
+        data = super().clean()
+        # Said here too (the service decides) so every problem shows at once.
+        name = (data.get("name") or "").strip()
+        mismatch = (
+            name
+            and self.signer_name
+            and not data.get("on_behalf")
+            and not name_matches(typed=name, invited=self.signer_name)
+        )
+        if mismatch:
+            self.add_error("name", name_mismatch_message(typed=name, invited=self.signer_name))
+        if data.get("on_behalf") and not (data.get("on_behalf_reason") or "").strip():
+            self.add_error(
+                "on_behalf_reason",
+                "Say why you sign instead of the person this link was sent to.",
+            )
+        return data
 
 
 class DeclineForm(forms.Form):
@@ -117,7 +164,8 @@ class VerifyForm(forms.Form):
         label="Or its SHA-256",
         required=False,
         max_length=200,
-        help_text="64 hexadecimal characters, as printed by sha256sum or shasum -a 256.",
+        help_text="64 hexadecimal characters: the SHA-256 printed on the PDF's cover, or the "
+        "file's own, as printed by sha256sum or shasum -a 256.",
     )
 
     def clean_pdf(self):

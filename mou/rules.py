@@ -1,6 +1,8 @@
 """Pure rules about blocks and deadlines, shared by services, selectors and views."""
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,6 +73,61 @@ def consent_text(*, organization: str, title: str, number: int, content_sha256: 
     )
 
 
+# Honorifics and degrees people add or leave out when they type their own name.
+NAME_TITLES = frozenset(
+    {
+        *("dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir", "dame"),
+        *("rev", "fr", "hon", "jr", "sr", "ii", "iii", "iv"),
+        *("phd", "edd", "md", "jd", "mba", "ma", "msc", "bsc", "ba", "esq"),
+    }
+)
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name, with case, accents, punctuation and titles taken away."""
+    # Markup is not part of anyone's name (a pasted "<b>Elena</b>" is still Elena).
+    plain = unicodedata.normalize("NFKD", re.sub(r"<[^>]*>", " ", name or ""))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W_]+", plain.replace("'", "").replace("\u2019", ""))
+    return [w for w in words if w not in NAME_TITLES]
+
+
+def name_matches(*, typed: str, invited: str) -> bool:
+    """Whether a typed name is the invited person's: the same first and last name, and
+    any middle names or initials typed are among the invited person's, in order (when the
+    invitation names any). Case, accents, punctuation, titles (Dr., Ms.) and left-out
+    middle names are forgiven."""
+    got, want = name_words(typed), name_words(invited)
+    if not got or not want:
+        return False
+    if got[0] != want[0] or got[-1] != want[-1] or (len(got) == 1) != (len(want) == 1):
+        return False
+    if len(want) <= 2:  # a middle name the invitation left out ("Christy A. Perry")
+        return True
+    middle = iter(want[1:-1])
+    for word in got[1:-1]:
+        if not any(m == word or (len(word) == 1 and m.startswith(word)) for m in middle):
+            return False
+    return True
+
+
+def name_mismatch_message(*, typed: str, invited: str) -> str:
+    return (
+        f"This signing link is for {invited}, and “{typed}” is not that name. If you are "
+        f"{invited}, type your name as it appears here. If you sign on behalf of {invited}, "
+        f"tick “I am not {invited}: I sign on behalf of them” and give your own name and the "
+        "reason. If someone else should sign instead, hand the request over below."
+    )
+
+
+def coordinator_contact(frozen) -> str:
+    """Who a signer writes to about their link: the coordinator who froze the version."""
+    person = frozen.frozen_by
+    if person is not None and person.email:
+        return f"{person.full_name or person.email} ({person.email})"
+    return f"the coordinator of {settings.NETWORK_NAME}"
+
+
 @dataclass(frozen=True)
 class LinkProblem:
     status: int
@@ -90,15 +147,29 @@ def signing_link_problem(link, *, now: datetime | None = None) -> LinkProblem | 
     signature = link.request
     version = signature.frozen.version
     now = now or timezone.now()
+    contact = coordinator_contact(signature.frozen)
+    decided = deadline_display(signature.decided_at)
     if signature.status == signature.Status.SIGNED:
-        return LinkProblem(410, "Already signed", "This signing link has been used: it signed.")
+        return LinkProblem(
+            410,
+            "Already signed",
+            f"You signed this MOU for {signature.organization} on {decided}. If this wasn't "
+            f"you, contact {contact} at once.",
+        )
     if signature.status == signature.Status.DECLINED:
-        return LinkProblem(410, "Declined", "This signing link has been used: it declined.")
+        return LinkProblem(
+            410,
+            "Declined",
+            f"You declined to sign this MOU for {signature.organization} on {decided}; the "
+            f"coordinator has your reason. If you have changed your mind, or this wasn't you, "
+            f"contact {contact}.",
+        )
     if signature.status == signature.Status.HANDED_OVER:
         return LinkProblem(
             410,
             "Handed over",
-            "This signing request was handed over to another person, who has their own link.",
+            f"This signing request was handed over on {decided} to another person, who has "
+            f"their own link. If this wasn't you, contact {contact}.",
         )
     if signature.status == signature.Status.VOID or version.status != MouVersion.Status.FROZEN:
         return LinkProblem(

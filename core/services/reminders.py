@@ -159,6 +159,13 @@ def schedule_spec(owner: models.Model, cache: dict | None = None) -> ScheduleSpe
     return cache.get(key, ScheduleSpec())
 
 
+def schedule_forget(*, owner: models.Model) -> None:
+    """Drop an owner's own stages (the owner is being deleted), so no row outlives it."""
+    ReminderSchedule.objects.filter(
+        owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk
+    ).delete()
+
+
 def schedule_set(
     *,
     owner: models.Model,

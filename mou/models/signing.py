@@ -134,6 +134,10 @@ class SignatureRequest(models.Model):
     signed_name = models.CharField(
         "typed name", max_length=200, blank=True, validators=[single_line]
     )
+    # Someone other than the invited signer may sign for them, saying so and why: the
+    # signature then records both people instead of passing one off as the other.
+    signed_on_behalf = models.BooleanField("signed on behalf of the invited signer", default=False)
+    on_behalf_reason = models.TextField("why they signed on behalf", blank=True)
     signed_title = models.CharField(
         "typed title", max_length=200, blank=True, validators=[single_line]
     )
@@ -167,6 +171,13 @@ class SignatureRequest(models.Model):
     @property
     def is_countersignature(self) -> bool:
         return self.role == self.Role.COUNTERSIGNER
+
+    @property
+    def signed_by_display(self) -> str:
+        """ "Jane Roe on behalf of Dr. Elena Ortiz", or just the name that was typed."""
+        if self.signed_on_behalf:
+            return f"{self.signed_name} on behalf of {self.signer_name}"
+        return self.signed_name
 
 
 class SigningLink(models.Model):

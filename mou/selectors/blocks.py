@@ -65,6 +65,8 @@ def version_status_counts(*, version: MouVersion) -> dict:
         **aggregates,
     )
     counts["done"] = counts[RoleBlock.Status.SUBMITTED] + counts[RoleBlock.Status.ACCEPTED]
+    # Freezing before this is zero means leaving partners out: the page says so first.
+    counts["not_accepted"] = counts["total"] - counts[RoleBlock.Status.ACCEPTED]
     counts["rows"] = [(value, label, counts[value]) for value, label in RoleBlock.Status.choices]
     return counts
 

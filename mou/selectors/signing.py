@@ -227,6 +227,8 @@ def signature_audit(*, frozen: FrozenMou) -> list[AuditRow]:
         )
         if request is not None:
             who, organization = request.signer_name, request.organization
+            if event.action == "mou.signature_signed" and request.signed_on_behalf:
+                who = f"{request.signed_by_display} (reason: {request.on_behalf_reason})"
         else:
             who = event.actor.full_name if event.actor else "the portal"
             organization = settings.BACKBONE_ORGANIZATION if event.actor else ""
@@ -250,9 +252,34 @@ def signing_link_find(*, token: str) -> SigningLink | None:
         return None
     return (
         SigningLink.objects.filter(token_hash=signing_token_hash(token))
-        .select_related("request__frozen__version", "request__partner")
+        .select_related(
+            "request__frozen__version", "request__frozen__frozen_by", "request__partner"
+        )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class SignerCopy:
+    """What a signer's own link offers after they signed: the executed PDF once it exists."""
+
+    executed: ExecutedPdf | None
+    superseded: bool
+
+
+def signer_copy(*, link: SigningLink, now: datetime | None = None) -> SignerCopy | None:
+    """The copy a used link still gives its signer, until the link expires; None when the
+    link did not sign or has expired."""
+    now = now or timezone.now()
+    signature = link.request
+    if signature.status != SignatureRequest.Status.SIGNED or now >= link.expires_at:
+        return None
+    executed = executed_pdf_for(frozen=signature.frozen)
+    superseded = executed is None and signature.frozen.version.status not in (
+        MouVersion.Status.FROZEN,
+        MouVersion.Status.EXECUTED,
+    )
+    return SignerCopy(executed=executed, superseded=superseded)
 
 
 def countersignature_waiting(*, signature: SignatureRequest) -> bool:
@@ -284,6 +311,21 @@ def executed_pdf_by_hash(*, sha256: str) -> ExecutedPdf | None:
     return (
         ExecutedPdf.objects.filter(sha256=sha256.lower()).select_related("frozen__version").first()
     )
+
+
+def executed_pdf_by_any_hash(*, sha256: str) -> tuple[ExecutedPdf | None, str]:
+    """The executed MOU a pasted SHA-256 belongs to, and which hash it is: "file" (the PDF's
+    bytes) or "content" (the signed content, the hash the PDF's cover prints; a file
+    cannot carry its own hash). ``(None, "")`` when it is neither."""
+    record = executed_pdf_by_hash(sha256=sha256)
+    if record is not None:
+        return record, "file"
+    record = (
+        ExecutedPdf.objects.filter(frozen__content_sha256=sha256.lower())
+        .select_related("frozen__version")
+        .first()
+    )
+    return (record, "content") if record is not None else (None, "")
 
 
 def freeze_candidates(*, version: MouVersion) -> dict:

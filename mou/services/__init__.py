@@ -1,7 +1,8 @@
 """Every write of the MOU app. Other apps import from here.
 
 Public entry points:
-- versions: ``version_create``, ``version_update``, ``version_open``, ``role_template_save``
+- versions: ``version_create``, ``version_update``, ``version_delete``, ``version_open``,
+  ``role_template_save``
 - blocks: ``blocks_ensure_for_partner`` (call when a partner becomes active),
   ``block_save_draft``, ``block_submit``, ``block_mark_seen``, ``block_signin_link``
   (an e-mailable link that signs a person in and opens a block)
@@ -38,6 +39,7 @@ from mou.services.versions import (
     role_template_save,
     templates_copy,
     version_create,
+    version_delete,
     version_open,
     version_update,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "templates_copy",
     "version_create",
     "version_freeze",
+    "version_delete",
     "version_open",
     "version_update",
 ]

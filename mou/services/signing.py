@@ -36,7 +36,14 @@ from mou.models import (
     SignatureRequest,
     SigningLink,
 )
-from mou.rules import consent_text, deadline_display, signing_link_problem, signing_token_hash
+from mou.rules import (
+    consent_text,
+    deadline_display,
+    name_matches,
+    name_mismatch_message,
+    signing_link_problem,
+    signing_token_hash,
+)
 from mou.selectors.signing import countersignature_waiting, frozen_texts_render
 
 logger = logging.getLogger(__name__)
@@ -430,27 +437,49 @@ def signature_consent_text(*, signature: SignatureRequest) -> str:
 
 
 def signature_sign(
-    *, signature: SignatureRequest, name: str, title: str, consent: bool, request=None
+    *,
+    signature: SignatureRequest,
+    name: str,
+    title: str,
+    consent: bool,
+    on_behalf: bool = False,
+    on_behalf_reason: str = "",
+    request=None,
 ) -> SignatureRequest:
     """Sign: a typed name and title and an explicit consent, stored with its exact words.
-    When the last partner signs, the countersigner is e-mailed; when the countersigner
-    signs, the executed PDF is rendered by a task after the commit."""
+    The typed name must be the invited signer's (spelling forgiven, see ``name_matches``)
+    unless the person says they sign on behalf of them and why: then their own name and
+    the reason are recorded beside the invited signer's. When the last partner signs, the
+    countersigner is e-mailed; when the countersigner signs, the executed PDF is rendered
+    by a task after the commit."""
     name, title = _text(name), _text(title)
+    reason = _text(on_behalf_reason, limit=REASON_MAX) if on_behalf else ""
     errors = {}
     if not name:
         errors["name"] = "Type your full name to sign."
     if not title:
         errors["title"] = "Type your title."
     if not consent:
-        errors["consent"] = "Tick the box to agree that this is your signature."
+        errors["consent"] = (
+            f"Tick the box to confirm you agree to sign on behalf of {signature.organization}."
+        )
+    if on_behalf and not reason:
+        errors["on_behalf_reason"] = (
+            f"Say why you sign instead of {signature.signer_name}, for example "
+            "“Acting superintendent while she is on leave”."
+        )
     with transaction.atomic():
         current = _lock_open(signature)
+        if name and not on_behalf and not name_matches(typed=name, invited=current.signer_name):
+            errors["name"] = name_mismatch_message(typed=name, invited=current.signer_name)
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
         current.status = SignatureRequest.Status.SIGNED
         current.signed_name = name
         current.signed_title = title
+        current.signed_on_behalf = bool(on_behalf)
+        current.on_behalf_reason = reason
         current.consent_text = signature_consent_text(signature=current)
         current.decided_at = now
         current.signed_ip = client_ip(request)
@@ -459,11 +488,18 @@ def signature_sign(
         ]
         current.full_clean(validate_constraints=False)
         current.save()
+        behalf = f" on behalf of {current.signer_name} (reason: {reason})" if on_behalf else ""
         event_record(
             action="mou.signature_signed",
             subject=current,
-            summary=f"{name} ({title}) signed for {current.organization}",
-            data={"name": name, "title": title, "consent_text": current.consent_text},
+            summary=f"{name} ({title}) signed for {current.organization}{behalf}",
+            data={
+                "name": name,
+                "title": title,
+                "consent_text": current.consent_text,
+                "on_behalf_of": current.signer_name if on_behalf else None,
+                "on_behalf_reason": reason,
+            },
             request=request,
         )
         frozen = current.frozen

@@ -50,9 +50,14 @@ def _check_previous(version: MouVersion) -> None:
         raise ValidationError({"previous": "The previous version must have been opened."})
 
 
-def templates_copy(*, version: MouVersion) -> list[RoleTemplate]:
-    """Give a new version its templates: the previous version's, else the network defaults."""
-    source = RoleTemplate.objects.filter(version=version.previous) if version.previous else None
+def templates_copy(*, version: MouVersion, from_previous: bool = True) -> list[RoleTemplate]:
+    """Give a new version its templates: the previous version's (unless the coordinator
+    chose a fresh start), else the network defaults."""
+    source = (
+        RoleTemplate.objects.filter(version=version.previous)
+        if version.previous and from_previous
+        else None
+    )
     if source is None or not source.exists():
         default_templates_ensure()
         source = RoleTemplate.objects.filter(version__isnull=True)
@@ -72,9 +77,14 @@ def version_create(
     shared_text: str,
     deadline: datetime,
     previous: MouVersion | None = None,
+    start_from_previous: bool = True,
     request=None,
 ) -> MouVersion:
+    """Create a draft. With ``start_from_previous`` it starts from the previous version:
+    its role templates, and its shared text when none is given."""
     _require_coordinator(user)
+    if start_from_previous and previous is not None and not (shared_text or "").strip():
+        shared_text = previous.shared_text
 
     def insert() -> MouVersion:
         number = (MouVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -96,7 +106,7 @@ def version_create(
         version = unique_race_settle(
             insert, model=MouVersion, constraints=("number",), retries=NUMBER_ATTEMPTS
         )
-        templates_copy(version=version)
+        templates_copy(version=version, from_previous=start_from_previous)
         event_record(
             action="mou.version_created",
             actor=user,
@@ -154,6 +164,31 @@ def version_update(
             request=request,
         )
     return current
+
+
+def version_delete(*, version: MouVersion, user: User | None, request=None) -> None:
+    """Delete a draft (nobody but coordinators has seen it) with its templates. Once a
+    version has been opened it has blocks and a history, and is never deleted."""
+    _require_coordinator(user)
+    from core.services.reminders import schedule_forget
+
+    with transaction.atomic():
+        current = MouVersion.objects.select_for_update().get(pk=version.pk)
+        if current.status != MouVersion.Status.DRAFT:
+            raise TransitionNotAllowed(
+                f"This version is {current.get_status_display().lower()}: only a draft can be "
+                "deleted."
+            )
+        event_record(
+            action="mou.version_deleted",
+            actor=user,
+            subject=current,
+            summary=f"Draft MOU version {current} deleted",
+            data={"number": current.number, "title": current.title, "from": current.status},
+            request=request,
+        )
+        schedule_forget(owner=current)
+        current.delete()
 
 
 def version_open(*, version: MouVersion, user: User | None, request=None) -> list[RoleBlock]:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.views_helpers import require
 from mou import selectors, services
-from mou.models import DraftPdf
+from mou.models import DraftPdf, MouVersion
 from mou.views.common import version_for
 
 # --- the whole MOU and its draft PDF -----------------------------------------------------
@@ -16,9 +16,28 @@ from mou.views.common import version_for
 @require_GET
 def document(request, pk: int):
     version = version_for(request, pk)
+    frozen = _frozen_record(version)
+    if frozen is not None:
+        # What was frozen is what is (being) signed: show that record, not the live blocks.
+        return render(
+            request,
+            "mou/document_frozen.html",
+            {
+                "version": version,
+                "frozen": frozen,
+                "mou": selectors.signing_document(frozen=frozen),
+                "executed": selectors.executed_pdf_for(frozen=frozen),
+            },
+        )
     return render(
         request, "mou/document.html", selectors.document_for(version=version, viewer=request.user)
     )
+
+
+def _frozen_record(version):
+    if version.status in (MouVersion.Status.DRAFT, MouVersion.Status.OPEN):
+        return None
+    return selectors.frozen_for_version(version=version)
 
 
 @require("mou.list")

@@ -17,7 +17,7 @@ from mou import selectors, services
 from mou.exceptions import MouError, OutOfOrder, SigningClosed
 from mou.forms_signing import DeclineForm, FreezeForm, HandOverForm, SignForm
 from mou.models import MouVersion, SignatureRequest
-from mou.rules import signing_link_problem
+from mou.rules import LinkProblem, coordinator_contact, signing_link_problem
 from mou.services.signing import signature_consent_text
 from mou.views.common import apply_errors, version_for
 
@@ -175,10 +175,18 @@ def _private(response):
     return response
 
 
-def _problem_page(request, problem):
-    return _private(
-        render(request, "mou/sign_problem.html", {"problem": problem}, status=problem.status)
-    )
+def _problem_page(request, problem, *, link=None, token=""):
+    context = {"problem": problem}
+    if link is not None:
+        # A used link still gives its signer their copy, until it expires.
+        context.update(
+            copy=selectors.signer_copy(link=link),
+            signed=link.request.status == SignatureRequest.Status.SIGNED,
+            token=token,
+            expires_at=link.expires_at,
+            contact=coordinator_contact(link.request.frozen),
+        )
+    return _private(render(request, "mou/sign_problem.html", context, status=problem.status))
 
 
 def _sign_page(request, token, link, *, forms=None, problems=(), status=200):
@@ -192,7 +200,12 @@ def _sign_page(request, token, link, *, forms=None, problems=(), status=200):
         "mou": selectors.signing_document(frozen=frozen),
         "waiting": selectors.countersignature_waiting(signature=signature),
         "problems": problems,
-        "sign_form": forms.get("sign") or SignForm(consent_text=consent),
+        "sign_form": forms.get("sign")
+        or SignForm(
+            consent_text=consent,
+            signer_name=signature.signer_name,
+            organization=signature.organization,
+        ),
         "decline_form": forms.get("decline") or DeclineForm(),
         "handover_form": forms.get("handover") or HandOverForm(),
         "open_panel": next(iter(forms), ""),
@@ -209,12 +222,17 @@ def _resolve(token: str):
 def sign(request, token: str):
     link, problem = _resolve(token)
     if problem is not None:
-        return _problem_page(request, problem)
+        return _problem_page(request, problem, link=link, token=token)
     signature = link.request
     if request.method == "GET":
         services.signature_opened(signature=signature, request=request)
         return _sign_page(request, token, link)
-    form = SignForm(request.POST, consent_text=signature_consent_text(signature=signature))
+    form = SignForm(
+        request.POST,
+        consent_text=signature_consent_text(signature=signature),
+        signer_name=signature.signer_name,
+        organization=signature.organization,
+    )
     if not form.is_valid():
         return _sign_page(request, token, link, forms={"sign": form}, status=400)
     return _act(
@@ -228,6 +246,8 @@ def sign(request, token: str):
             name=form.cleaned_data["name"],
             title=form.cleaned_data["title"],
             consent=form.cleaned_data["consent"],
+            on_behalf=form.cleaned_data["on_behalf"],
+            on_behalf_reason=form.cleaned_data["on_behalf_reason"],
             request=request,
         ),
         f"Thank you. You have signed for {signature.organization}. Everyone who signs "
@@ -302,6 +322,38 @@ def _act(request, token, link, form, panel, action, success: str):
         return _problem_page(request, problem)
     messages.success(request, success)
     return redirect("mou:sign_done")
+
+
+@require_GET
+def sign_copy(request, token: str):
+    """The signer's copy of the executed MOU, through their own link, until it expires."""
+    link = selectors.signing_link_find(token=token)
+    copy = selectors.signer_copy(link=link) if link is not None else None
+    if copy is None:
+        _, problem = _resolve(token)
+        if problem is None:  # not signed yet: the copy comes after signing
+            return redirect("mou:sign", token=token)
+        return _problem_page(request, problem)
+    if copy.executed is None or not copy.executed.file:
+        return _problem_page(
+            request,
+            LinkProblem(
+                404,
+                "Your copy is being prepared",
+                "The executed MOU is made once every signatory has signed; it is e-mailed to "
+                "you then, and this link downloads it.",
+            ),
+            link=link,
+            token=token,
+        )
+    version = link.request.frozen.version
+    response = FileResponse(
+        copy.executed.file.open("rb"),
+        as_attachment=True,
+        filename=f"MOU v{version.number} executed.pdf",
+        content_type="application/pdf",
+    )
+    return _private(response)
 
 
 @require_GET

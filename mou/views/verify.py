@@ -70,10 +70,18 @@ def _verify(request):
         for chunk in upload.chunks():
             digest.update(chunk)
         sha256, checked = digest.hexdigest(), "file"
+        record = selectors.executed_pdf_by_hash(sha256=sha256)
+        matched = "file" if record is not None else ""
     else:
         sha256, checked = form.cleaned_data["sha256"], "hash"
-    record = selectors.executed_pdf_by_hash(sha256=sha256)
-    result = {"genuine": record is not None, "record": record, "sha256": sha256, "checked": checked}
+        record, matched = selectors.executed_pdf_by_any_hash(sha256=sha256)
+    result = {
+        "genuine": record is not None,
+        "record": record,
+        "sha256": sha256,
+        "checked": checked,
+        "matched": matched,
+    }
     if record is not None:
         result["version"] = record.frozen.version
     return _page(request, VerifyForm(), result=result)

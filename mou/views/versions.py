@@ -25,6 +25,9 @@ SIGNING_STATUSES = (
     MouVersion.Status.SUPERSEDED,
 )
 
+# Role templates change only until the version is frozen.
+TEMPLATE_EDITABLE = (MouVersion.Status.DRAFT, MouVersion.Status.OPEN)
+
 # --- versions ----------------------------------------------------------------------------
 
 
@@ -63,6 +66,7 @@ def version_create(request):
                     shared_text=form.cleaned_data["shared_text"],
                     deadline=form.cleaned_data["deadline"],
                     previous=form.cleaned_data["previous"],
+                    start_from_previous=bool(form.cleaned_data.get("start_from_previous")),
                     request=request,
                 ),
                 url_of=lambda version: version.get_absolute_url(),
@@ -110,6 +114,37 @@ def version_edit(request, pk: int):
             return redirect(version)
     version.refresh_from_db()
     return _version_form_page(request, form, version=version, status=400)
+
+
+@require("mou.version.manage")
+@require_http_methods(["GET", "POST"])
+def version_delete(request, pk: int):
+    version = version_for(request, pk, "mou.version.manage")
+    if request.method == "POST" and version.status == MouVersion.Status.DRAFT:
+        try:
+            services.version_delete(version=version, user=request.user, request=request)
+        except MouError as error:
+            return _delete_page(request, version, problem=str(error), status=409)
+        messages.success(request, f"Draft “{version.title}” deleted.")
+        return redirect("mou:version_list")
+    if version.status != MouVersion.Status.DRAFT:
+        return _delete_page(
+            request,
+            version,
+            problem=f"This version is {version.get_status_display().lower()}: only a draft "
+            "can be deleted. Opened versions keep their blocks and history.",
+            status=409,
+        )
+    return _delete_page(request, version)
+
+
+def _delete_page(request, version, *, problem="", status=200):
+    return render(
+        request,
+        "mou/version_delete.html",
+        {"version": version, "problem": problem},
+        status=status,
+    )
 
 
 @require("mou.list")
@@ -191,6 +226,19 @@ def template_edit(request, pk: int, kind: str):
         raise Http404("No such partner kind")
     template = RoleTemplate.objects.filter(version=version, kind=kind).first()
     kind_label = PartnerKind(kind).label
+    if version.status not in TEMPLATE_EDITABLE:
+        # No form at all: a frozen version's guidance is a record, not a draft.
+        return render(
+            request,
+            "mou/template_readonly.html",
+            {
+                "version": version,
+                "template": template,
+                "kind_label": kind_label,
+                "refused": request.method == "POST",
+            },
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "GET":
         initial = {} if template else {"title": f"{kind_label} partner"}
         form = RoleTemplateForm(instance=template, initial=initial)

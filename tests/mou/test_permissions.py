@@ -224,7 +224,9 @@ def _freeze(world: dict, coordinator):
 
 def _execute(frozen) -> None:
     for signature in SignatureRequest.objects.filter(frozen=frozen).order_by("-role"):
-        services.signature_sign(signature=signature, name="A Signer", title="Head", consent=True)
+        services.signature_sign(
+            signature=signature, name=signature.signer_name, title="Head", consent=True
+        )
     services.executed_pdf_render(frozen_id=frozen.pk)  # the task, which runs after a commit
 
 

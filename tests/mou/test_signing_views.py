@@ -223,7 +223,10 @@ def test_signing_through_the_page(frozen, client):
     url = f"/mou/sign/{token}/"
     missing = client.post(url, {"sign-name": "", "sign-title": "Superintendent"})
     assert missing.status_code == 400
-    assert b"This field is required" in missing.content
+    assert b"Type your full name: it is your signature." in missing.content
+    assert b"Tick the box to confirm you agree to sign on behalf of " + SALEM.encode() in (
+        missing.content.replace(b"&#x27;", b"'")
+    )
     response = client.post(
         url,
         {"sign-name": "Christy Perry", "sign-title": "Superintendent", "sign-consent": "on"},

@@ -86,8 +86,14 @@ def test_hostile_block_text_in_the_executed_pdf(world, tmp_path):
         leave_out=[world.other_partner.pk],
     )
     signature = SignatureRequest.objects.get(frozen=frozen, partner=world.partner)
+    # Not the invited signer's name: it signs on behalf of them, so the reason is hostile too.
     mou_services.signature_sign(
-        signature=signature, name=IMG, title=f"{SCRIPT} Superintendent", consent=True
+        signature=signature,
+        name=IMG,
+        title=f"{SCRIPT} Superintendent",
+        consent=True,
+        on_behalf=True,
+        on_behalf_reason=f"{SCRIPT} {IMG}",
     )
     fetcher = RecordingFetcher()
     _check(executed_pdf_bytes(frozen=frozen, fetcher=fetcher), fetcher, tmp_path)

@@ -207,6 +207,9 @@ TABLE: dict[str, Row] = {
     "mou:version_open": Row(
         get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("draft_version")
     ),
+    "mou:version_delete": Row(
+        get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("draft_version")
+    ),
     "mou:version_reminders": Row(
         get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("version")
     ),
@@ -262,6 +265,9 @@ TABLE: dict[str, Row] = {
     ),
     "mou:sign_hand_over": Row(
         get=None, post=expect({"signer"}, anonymous="404", others="404"), kwargs=signing_kwargs
+    ),
+    "mou:sign_copy": Row(
+        get=expect({"signer"}, anonymous="404", others="404"), kwargs=signing_kwargs
     ),
     "mou:sign_done": Row(get=everyone("ok")),
     # The public verify page.
