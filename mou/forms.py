@@ -1,7 +1,10 @@
 """Input shapes for the MOU pages. Saving is the services' job."""
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core.forms import NetworkDateTimeField, SingleLineField, help_text_from_data
