@@ -643,20 +643,9 @@ OPEN_DOCUMENT = {
 }
 SHOWN: list[Shown] = [
     Shown("mou:document", pk("version"), OPEN_DOCUMENT),
-    # Frozen: every included block is accepted, so every member reads all of them; each
-    # block's contact details stay with its partner and the coordinators.
-    Shown(
-        "mou:document",
-        pk("frozen_version"),
-        {
-            "frozen text": MEMBERS,
-            "frozen: own contact e-mail": OWN,
-            "frozen: own signing leader e-mail": OWN,
-            "frozen: other's contact e-mail": OTHER_SIDE,
-            "frozen: other's contact phone": OTHER_SIDE,
-            "frozen: other's signing leader e-mail": OTHER_SIDE,
-        },
-    ),
+    # Frozen: the page shows the frozen record, the signed document's twin (one document for
+    # every party): every member reads every included block, nobody's e-mail or phone.
+    Shown("mou:document", pk("frozen_version"), {"frozen text": MEMBERS}),
     # The signing link: the whole frozen agreement, nobody's e-mail address or phone.
     Shown("mou:sign", signing_kwargs, {"frozen text": {"signer"}}),
     Shown(
