@@ -86,6 +86,17 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["summary", "action"]
     readonly_fields = [f.name for f in Event._meta.fields]
 
+    # The audit trail is written by the services only and never removed here: whoever
+    # used a right (a reset, a change of address) must not be able to erase the record.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):

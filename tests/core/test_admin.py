@@ -296,3 +296,23 @@ def test_nobody_adds_a_second_sign_in_address_in_the_admin(staff, superuser):
         )
         assert response.status_code in {403, 404}
     assert not EmailAddress.objects.exists()
+
+
+def test_nobody_deletes_or_adds_audit_events_in_the_admin(staff, superuser):
+    # The audit trail (resets, sign-ins, e-mail changes) is written by the services only:
+    # whoever used a right must not be able to remove the record of it.
+    from core.models import Event
+    from core.services.events import event_record
+
+    event = event_record(action="second_factor.reset", actor=staff, subject=superuser)
+    for actor in (staff, superuser):
+        client = _client(actor)
+        deleted = client.post(reverse("admin:core_event_delete", args=[event.pk]), {"post": "yes"})
+        assert deleted.status_code == 403
+        client.post(
+            reverse("admin:core_event_changelist"),
+            {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+        )
+        added = client.post(reverse("admin:core_event_add"), {})
+        assert added.status_code == 403
+    assert list(Event.objects.values_list("pk", flat=True)) == [event.pk]
