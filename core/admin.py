@@ -1,3 +1,5 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -84,6 +86,17 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["summary", "action"]
     readonly_fields = [f.name for f in Event._meta.fields]
 
+    # The audit trail is written by the services only and never removed here: whoever
+    # used a right (a reset, a change of address) must not be able to erase the record.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
@@ -122,3 +135,39 @@ class MarkdownAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         markdown_cook(obj=obj, fields=form.changed_data if change else None)
         super().save_model(request, obj, form, change)
+
+
+# allauth registers its own admins for these; the portal replaces them.
+for _model in (Authenticator, EmailAddress):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has which second factor: read-only for everyone, the secret never shown.
+
+    An authenticator's data is its TOTP secret and recovery-code seed: with a person's
+    password, whoever reads, replaces or adds one holds the account. Removing one is a
+    reset, which goes through the portal's page (its rule and its event) instead."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# EmailAddress is not registered again: the portal keeps one address per person, on the
+# account, and allauth's password backend would take any row of that table as another
+# sign-in address for its user, outside the portal's address rules and limits.

@@ -51,15 +51,21 @@ def session_second_factor_state(*, request: HttpRequest, user: User) -> str:
     """How far this session is from what the user must show.
 
     "ok": password and a code from one of the user's current authenticators;
-    "enrol": password, but the user has no TOTP yet (new, or reset);
+    "enrol": password, but the user has no TOTP yet (new, or reset) and this session never
+    passed a code;
     "refuse": anything else (a link, a session older than the requirement, a code from an
-    authenticator that was since reset).
+    authenticator that was since reset, even when none is left to enrol over).
     """
     records = get_authentication_records(request, user)
     if not any(record.get("method") == "password" for record in records):
         return "refuse"
     authenticators = dict(Authenticator.objects.filter(user_id=user.pk).values_list("pk", "type"))
     if Authenticator.Type.TOTP not in authenticators.values():
+        # A session that passed a code from an authenticator since reset (a lost or stolen
+        # phone) is ended, not let enrol a new one: whoever holds that old session cookie
+        # must show the password again from a fresh sign-in.
+        if any(record.get("method") == "mfa" for record in records):
+            return "refuse"
         return "enrol"
     passed = any(
         record.get("method") == "mfa" and record.get("id") in authenticators for record in records

@@ -222,3 +222,97 @@ def test_promotion_in_the_admin_ends_the_sessions_a_link_opened(superuser, lead)
     # The session the link opened does not become a coordinator's session.
     response = lead_browser.get(reverse("dashboard:index"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _superuser_totp(superuser):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.create(
+        user=superuser, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+
+def test_staff_cannot_read_plant_or_remove_a_second_factor_in_the_admin(staff, superuser):
+    # A staff member granted every permission must not read a superuser's TOTP secret,
+    # swap in one they know, add a second authenticator of their own making, or delete it
+    # (a reset without the portal's rule and event): with the password that is the account.
+    from allauth.mfa.models import Authenticator
+
+    totp = _superuser_totp(superuser)
+    client = _client(staff)
+    change = reverse("admin:mfa_authenticator_change", args=[totp.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert b"JBSWY3DPEHPK3PXP" not in page.content
+    changed = client.post(
+        change, {"user": superuser.pk, "type": "totp", "data": '{"secret": "KNOWN"}'}
+    )
+    assert changed.status_code == 403
+    added = client.post(
+        reverse("admin:mfa_authenticator_add"),
+        {"user": superuser.pk, "type": "totp", "data": '{"secret": "KNOWN"}'},
+    )
+    assert added.status_code == 403
+    deleted = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    listing = client.post(
+        reverse("admin:mfa_authenticator_changelist"),
+        {"action": "delete_selected", "_selected_action": [totp.pk], "post": "yes"},
+    )
+    assert listing.status_code in {200, 302, 403}
+    assert list(Authenticator.objects.values_list("pk", "data")) == [
+        (totp.pk, {"secret": "JBSWY3DPEHPK3PXP"})
+    ]
+
+
+def test_a_superuser_resets_a_factor_through_the_portal_not_the_admin(superuser):
+    # Deleting in the admin would skip the event the portal's reset records.
+    totp = _superuser_totp(superuser)
+    other = factories.UserFactory(is_staff=True, is_superuser=True, is_coordinator=True)
+    client = _client(other)
+    assert (
+        b"JBSWY3DPEHPK3PXP"
+        not in client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk])).content
+    )
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert totp.__class__.objects.filter(pk=totp.pk).exists()
+
+
+def test_nobody_adds_a_second_sign_in_address_in_the_admin(staff, superuser):
+    # allauth's password backend accepts any address in its EmailAddress table: a row
+    # added there would be a second sign-in address for the account, outside the
+    # portal's address rules and the limits counted on the one address.
+    from allauth.account.models import EmailAddress
+
+    for actor in (staff, superuser):
+        response = _client(actor).post(
+            "/admin/account/emailaddress/add/",
+            {"user": superuser.pk, "email": "attacker@example.net", "verified": "on"},
+        )
+        assert response.status_code in {403, 404}
+    assert not EmailAddress.objects.exists()
+
+
+def test_nobody_deletes_or_adds_audit_events_in_the_admin(staff, superuser):
+    # The audit trail (resets, sign-ins, e-mail changes) is written by the services only:
+    # whoever used a right must not be able to remove the record of it.
+    from core.models import Event
+    from core.services.events import event_record
+
+    event = event_record(action="second_factor.reset", actor=staff, subject=superuser)
+    for actor in (staff, superuser):
+        client = _client(actor)
+        deleted = client.post(reverse("admin:core_event_delete", args=[event.pk]), {"post": "yes"})
+        assert deleted.status_code == 403
+        client.post(
+            reverse("admin:core_event_changelist"),
+            {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+        )
+        added = client.post(reverse("admin:core_event_add"), {})
+        assert added.status_code == 403
+    assert list(Event.objects.values_list("pk", flat=True)) == [event.pk]

@@ -227,6 +227,21 @@ def test_session_without_the_second_factor_is_ended(client):
     assert not is_signed_in(other)
 
 
+def test_a_session_whose_authenticator_was_removed_cannot_enrol_another(client):
+    # Authenticators deleted by any means (the reset, the admin): the session that passed
+    # their code is ended at once, even on the enrolment page itself, and after a fresh
+    # password sign-in enrolment is offered again.
+    user = staff_person()
+    enrol(client, user)
+    Authenticator.objects.filter(user=user).delete()
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not is_signed_in(client)
+    password_signin(client, user)
+    assert client.get("/dashboard/")["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
 def test_staff_without_authenticator_and_without_password_is_ended(client):
     user = staff_person(is_coordinator=False, is_staff=True)
     client.force_login(user)
@@ -272,8 +287,15 @@ def test_reset_records_an_event_and_forces_enrolment(client):
     assert event.actor == admin_coordinator and event.subject_id == colleague.pk
     assert event.ip_address == "203.0.113.9" and event.user_agent == "Firefox"
     assert event.created_at is not None
-    # Their open session and their next sign-in both lead to enrolment.
-    assert colleague_client.get("/dashboard/")["Location"] == reverse("mfa_activate_totp")
+    # Their open session, which passed the reset authenticator's code, is ended (whoever
+    # holds it, a phone thief included, cannot enrol a new factor in it); their next
+    # sign-in with the password leads to enrolment.
+    ended = colleague_client.get("/dashboard/")
+    assert ended.status_code == 302 and ended["Location"].startswith("/accounts/login/")
+    assert not is_signed_in(colleague_client)
+    assert colleague_client.get(reverse("mfa_activate_totp"))["Location"].startswith(
+        "/accounts/login/"
+    )
     fresh = type(client)()
     password_signin(fresh, colleague)
     assert fresh.get("/dashboard/")["Location"] == reverse("mfa_activate_totp")
