@@ -5,6 +5,7 @@ These run in CI (`.ci/run` sets DATABASE_URL and CELERY_BROKER_URL and fails on 
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -108,3 +109,21 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpRecorder:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self):
+        self.delivered: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.delivered.append(envelope.content)
+        return "250 OK"

@@ -14,7 +14,6 @@ real SMTP server.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,29 +35,13 @@ from core.services.outbox import outbox_flush, outbox_send_templated
 from mou.models import DraftPdf, RoleBlock
 from tests import factories
 from tests.security.conftest import COMPLETE, _block, _opened
-from tests.services.conftest import ROOT, wait_for
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Recorder:
-    def __init__(self):
-        self.delivered: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.delivered.append(envelope.content)
-        return "250 OK"
-
+from tests.services.conftest import ROOT, SmtpRecorder, free_port, wait_for
 
 # --- SMTP down for a while -------------------------------------------------------------------
 
 
 def test_smtp_down_for_a_while_every_message_goes_out_once(start_worker):
-    port = _free_port()  # nothing listens there yet: the server is down
+    port = free_port()  # nothing listens there yet: the server is down
     start_worker(
         extra_env={
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
@@ -95,7 +78,7 @@ def test_smtp_down_for_a_while_every_message_goes_out_once(start_worker):
     assert all("refused" in m.last_error.lower() for m in rows.all()), [
         m.last_error for m in rows.all()
     ]
-    handler = Recorder()
+    handler = SmtpRecorder()
     server = Controller(handler, hostname="127.0.0.1", port=port)
     server.start()
     try:

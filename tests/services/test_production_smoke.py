@@ -37,7 +37,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
-from tests.services.conftest import ROOT, wait_for
+from tests.services.conftest import ROOT, SmtpRecorder, free_port, wait_for
 
 HOST = "portal.example.test"
 SITE_URL = f"https://{HOST}"
@@ -45,21 +45,6 @@ PASSWORD = "smoke-coordinator-password-4711"
 COORDINATOR = "lita.colligan@midvalleystem.example.org"
 LEAD = "maria.alvarez@salkeiz.example.org"
 LEAD_PARTNER = "Salem-Keizer School District"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Recorder:
-    def __init__(self):
-        self.delivered: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.delivered.append(envelope.content)
-        return "250 OK"
 
 
 @dataclass
@@ -300,8 +285,8 @@ def _link_in(content: bytes) -> str:
 
 
 def test_the_production_image_path_serves_signs_in_mails_and_renders(smoke_database, tmp_path):
-    smtp = Recorder()
-    smtp_port = _free_port()
+    smtp = SmtpRecorder()
+    smtp_port = free_port()
     mail_server = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
     mail_server.start()
     processes = Processes()
@@ -343,7 +328,7 @@ def test_the_production_image_path_serves_signs_in_mails_and_renders(smoke_datab
         _manage("migrate", "--noinput", env=env)
         _manage("load_demo", env=env)
 
-        port = _free_port()
+        port = free_port()
         web_log = tmp_path / "gunicorn.log"
         web = processes.start(_gunicorn_command(port), env, web_log)
         worker_node = f"smoke-{uuid.uuid4().hex[:8]}@localhost"
@@ -459,7 +444,7 @@ def _check_draft_pdf(coordinator: Browser, database_url: str, worker_log: Path) 
     assert pdf.startswith(b"%PDF-") and len(pdf) > 2000
 
 
-def _check_lead_signs_in_by_link(port: int, smtp: Recorder, worker_log: Path) -> None:
+def _check_lead_signs_in_by_link(port: int, smtp: SmtpRecorder, worker_log: Path) -> None:
     lead = Browser(port)
     response, content = lead.get("/accounts/login/")
     page = content.decode()
@@ -498,11 +483,11 @@ def _check_health_when_parts_are_down(env: dict, processes: Processes, tmp_path:
     no_database = env["DATABASE_URL"].rsplit("/", 1)[0] + "/portal_smoke_no_such_database"
     cases = {
         "database": {**env, "DATABASE_URL": no_database},
-        "broker": {**env, "CELERY_BROKER_URL": f"redis://127.0.0.1:{_free_port()}/0"},
+        "broker": {**env, "CELERY_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0"},
     }
     started = {}
     for part, part_env in cases.items():
-        port = _free_port()
+        port = free_port()
         log = tmp_path / f"gunicorn-{part}-down.log"
         started[part] = (port, processes.start(_gunicorn_command(port), part_env, log), log)
     for part, (port, process, log) in started.items():
