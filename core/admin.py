@@ -29,6 +29,19 @@ class SuperuserWritesAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the services write and nobody edits here, superusers included."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(SuperuserWritesAdmin, BaseUserAdmin):
     ordering = ["full_name"]
@@ -79,23 +92,15 @@ class GroupAdmin(SuperuserWritesAdmin, BaseGroupAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
+    """The audit trail is written by the services only and never removed here: whoever
+    used a right (a reset, a change of address) must not be able to erase the record."""
+
     list_display = ["created_at", "action", "actor", "summary", "ip_address"]
     list_filter = ["action"]
     list_select_related = ["actor", "subject_type"]
     search_fields = ["summary", "action"]
     readonly_fields = [f.name for f in Event._meta.fields]
-
-    # The audit trail is written by the services only and never removed here: whoever
-    # used a right (a reset, a change of address) must not be able to erase the record.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(OutboxMessage)
@@ -144,7 +149,7 @@ for _model in (Authenticator, EmailAddress):
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin):
     """Who has which second factor: read-only for everyone, the secret never shown.
 
     An authenticator's data is its TOTP secret and recovery-code seed: with a person's
@@ -157,15 +162,6 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     fields = ["user", "type", "created_at", "last_used_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # EmailAddress is not registered again: the portal keeps one address per person, on the
