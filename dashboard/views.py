@@ -28,7 +28,7 @@ from dashboard.filters import PENDING
 from dashboard.tables import BlockTable
 from dashboard.wording import remind_all_report
 from mou.models import MouVersion, RoleBlock
-from mou.selectors import blocks_awaiting_submission
+from mou.selectors import blocks_to_remind
 
 ROWS_PER_PAGE = 50
 
@@ -229,15 +229,6 @@ def remind_confirm(request, pk: int):
     )
 
 
-def _pending_blocks(version: MouVersion) -> list[RoleBlock]:
-    # The reminder shows names and dates; the blocks' texts stay in the database.
-    return list(
-        blocks_awaiting_submission(version=version).defer(
-            *RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description"
-        )
-    )
-
-
 @require("coordinator")
 @require_http_methods(["GET", "POST"])
 def remind_all(request):
@@ -247,7 +238,7 @@ def remind_all(request):
     versions, version = _version(request)
     if version is None or version.status != MouVersion.Status.OPEN:
         raise Http404("No MOU version is open for blocks.")
-    blocks = _pending_blocks(version)
+    blocks = blocks_to_remind(version=version)
     back = reverse("dashboard:index") + f"?version={version.pk}"
     if request.method == "GET":
         plan = reminders_plan_now(source="mou.block", subjects=blocks)

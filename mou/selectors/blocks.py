@@ -230,3 +230,13 @@ def blocks_awaiting_submission(*, version: MouVersion) -> QuerySet[RoleBlock]:
         .select_related("version", "partner")
         .order_by("partner__name")
     )
+
+
+def blocks_to_remind(*, version: MouVersion) -> list[RoleBlock]:
+    """``blocks_awaiting_submission`` for "remind all pending": a reminder shows names and
+    dates, so the blocks' texts (and the version's shared text) stay in the database."""
+    return list(
+        blocks_awaiting_submission(version=version).defer(
+            *RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description"
+        )
+    )
