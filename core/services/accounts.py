@@ -1,6 +1,7 @@
 """Signing in: password for coordinators, e-mailed links for everyone else."""
 
 from django.conf import settings
+from django.db.models import F
 
 from core.identity import email_identity
 from core.models import User
@@ -110,8 +111,9 @@ def reminder_preference_save(*, user: User, delegate_email: str, editor_opt_in: 
 def account_signout_everywhere(*, user: User) -> None:
     """Void every sign-in link mailed to ``user`` and end their sessions on every device
     (``link_version`` is part of the session hash)."""
-    user.link_version += 1
-    user.save(update_fields=["link_version"])
+    # Raised in the database, so two changes at once both count.
+    User.objects.filter(pk=user.pk).update(link_version=F("link_version") + 1)
+    user.refresh_from_db(fields=["link_version"])
 
 
 def account_privileges_gained(*, user: User, by: User | None, request=None) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.identity import email_identity
 from core.models import OutboxMessage, User
 from core.permissions import account_change_allowed
-from core.services.accounts import account_email_changed
+from core.services.accounts import account_email_changed, account_signout_everywhere
 from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
@@ -122,8 +122,8 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
     if not person.is_active:
         return person
     person.is_active = False
-    person.link_version += 1
-    person.save(update_fields=["is_active", "link_version"])
+    person.save(update_fields=["is_active"])
+    account_signout_everywhere(user=person)
     event_record(
         action="person.deactivated",
         actor=by,
