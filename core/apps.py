@@ -6,22 +6,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self) -> None:
-        # Each app declares its rules in its own permissions module; importing them here
-        # registers them with the one permission entry point, core.permissions.user_may; their
-        # reminders modules register deadline sources with core.services.reminders.
-        from importlib import import_module
-
-        from django.apps import apps
+        # Every app plugs into core through three modules, found here at start-up (so core
+        # names no app): ``permissions`` declares its rules with core.permissions.rule,
+        # ``reminders`` registers its deadline sources with core.services.reminders, and
+        # ``hooks`` registers what it adds to other apps' moments (core.hooks), to people's
+        # calendars (core.calendar) and to the Markdown re-render (core.services.markdown).
+        # ``tasks`` are imported too, so services can hand work over by the task's name
+        # (core.deferred) in the web process as in the worker.
+        from django.utils.module_loading import autodiscover_modules
 
         from core import dbtime
 
         dbtime.install()
-
-        for config in apps.get_app_configs():
-            if config.name in {"core", "partnership", "mou", "needs_matrix", "meetings"}:
-                for module in ("permissions", "reminders"):
-                    try:
-                        import_module(f"{config.name}.{module}")
-                    except ModuleNotFoundError as exc:
-                        if exc.name != f"{config.name}.{module}":
-                            raise
+        autodiscover_modules("permissions", "reminders", "hooks", "tasks")

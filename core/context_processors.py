@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from core.permissions import is_coordinator, memberships
+from core.permissions import is_coordinator, user_may
 
 
 def portal(request) -> dict:
@@ -13,5 +13,5 @@ def portal(request) -> dict:
         "network_name": settings.NETWORK_NAME,
         "dev_mailbox": settings.DEV_MAILBOX,
         "nav_coordinator": signed_in and is_coordinator(user),
-        "nav_member": signed_in and (is_coordinator(user) or bool(memberships(user))),
+        "nav_member": signed_in and user_may(user, "network.view"),
     }

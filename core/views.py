@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import PasswordSigninForm, SigninLinkRequestForm
 from core.models import OutboxMessage
-from core.permissions import memberships
+from core.permissions import user_may
 from core.services import accounts, second_factor
-from core.services.events import client_ip, event_record
+from core.services.events import event_record
 from core.services.signin import LinkExpired, LinkInvalid, safe_next_path, signin_link_read
+from core.views_helpers import client_ip
 
 
 class PasswordLoginView(LoginView):
@@ -103,7 +104,7 @@ def signin_link_open(request, token: str):
             status=400,
         )
     user = target.user
-    if not user.is_coordinator and not memberships(user):
+    if not user_may(user, "network.view"):
         return render(request, "core/no_access.html", {"person": user}, status=403)
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)

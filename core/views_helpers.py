@@ -6,7 +6,26 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from core.actor import Actor
 from core.permissions import user_may
+
+
+def client_ip(request) -> str | None:
+    """The address the request came from. Behind a proxy, the proxy is configured to set
+    REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
+    if request is None:  # TRANSITIONAL: mou.services.signing still passes no request
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def request_actor(request) -> Actor:
+    """Who is acting in this request, from which address and browser. A view builds it once
+    and hands it to every service it calls (after a sign-in, build it again)."""
+    return Actor.of(
+        getattr(request, "user", None),
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
 
 
 def require(action: str, obj=None) -> Callable:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from core.models import Event, OutboxMessage, Reminder
-from core.permissions import memberships
 from core.services.reminders import last_reminders
 from dashboard.chart import ChartPoint, submissions_chart_svg
 from dashboard.filters import PENDING, BlockFilter, overdue_q
@@ -26,6 +25,7 @@ from mou.models import FrozenMou, MouVersion, RoleBlock, SignatureRequest
 from mou.rules import network_zone
 from needs_matrix.models import Category, MatrixEntry, Stance
 from partnership.models import Membership, Partner
+from partnership.permissions import memberships
 
 RECENT_EVENTS = 15
 HOME_ITEMS = 10

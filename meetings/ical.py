@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import icalendar
 from django.utils import timezone
 
-from meetings.selectors import CalendarEntry
+from core.calendar import CalendarEntry
 
 PRODID = "-//STEM Partnership Portal//Meetings//EN"
 

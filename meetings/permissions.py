@@ -9,7 +9,8 @@
   An all-partner item is never ticked itself: it is done when every partner's item is.
 """
 
-from core.permissions import is_coordinator, is_network_member, partner_role, rule
+from core.permissions import is_coordinator, rule
+from partnership.permissions import is_network_member, partner_role
 
 TICKING_ROLES = {"lead", "editor"}
 

@@ -5,8 +5,6 @@ partners or items.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -15,10 +13,12 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.calendar import CalendarEntry, calendar_sources
 from core.models import User
-from core.permissions import is_coordinator, is_network_member, memberships, user_may
+from core.permissions import is_coordinator, user_may
 from meetings.models import ActionItem, Attendance, CalendarFeed, Meeting
 from partnership.models import Membership, Partner
+from partnership.permissions import is_network_member, memberships
 
 Status = ActionItem.Status
 OwnerKind = ActionItem.OwnerKind
@@ -321,37 +321,6 @@ def meetings_search(*, user, query: str, limit: int = 50) -> dict:
 # --- calendar -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    """One VEVENT. ``start``/``end`` are aware datetimes, or dates for all-day entries
-    (``end`` is then the day after, as RFC 5545 wants)."""
-
-    uid: str
-    summary: str
-    start: datetime | date
-    end: datetime | date
-    description: str = ""
-    location: str = ""
-    url: str = ""
-    modified: datetime | None = None
-
-
-CalendarSource = Callable[..., list[CalendarEntry]]
-_CALENDAR_SOURCES: list[CalendarSource] = []
-
-
-def calendar_source_register(source: CalendarSource) -> CalendarSource:
-    """Hook for other apps' deadlines in a person's feed. A source is called as
-    ``source(user=user, now=now)`` and returns CalendarEntry objects (all-day entries for
-    deadlines), with a fixed number of queries. The MOU integration registers one for the
-    MOU deadlines of the partners a person belongs to, from its AppConfig.ready():
-    ``calendar_source_register(mou.selectors.mou_calendar_entries)``. Usable as a
-    decorator."""
-    if source not in _CALENDAR_SOURCES:
-        _CALENDAR_SOURCES.append(source)
-    return source
-
-
 def _uid(kind: str, pk: int) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "portal"
     return f"{kind}-{pk}@{host}"
@@ -407,7 +376,7 @@ def calendar_entries(*, user: User, now: datetime) -> list[CalendarEntry]:
     ]
     items = action_items_for_user(user=user).filter(due_on__isnull=False)
     entries += [action_item_calendar_entry(i) for i in items[:CALENDAR_MAX_EVENTS]]
-    for source in _CALENDAR_SOURCES:
+    for source in calendar_sources():
         entries += source(user=user, now=now)
     return entries
 

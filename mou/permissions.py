@@ -2,15 +2,14 @@
 
 from django.db.models import Q
 
-from core.permissions import (
-    is_coordinator,
+from core.permissions import is_coordinator, rule
+from mou.models import RoleBlock
+from partnership.permissions import (
     is_network_member,
     memberships,
     partner_role,
-    rule,
     sees_partner_private,
 )
-from mou.models import RoleBlock
 
 
 @rule("mou.list")

@@ -9,7 +9,8 @@
   coordinator's.
 """
 
-from core.permissions import is_coordinator, is_network_member, partner_role, rule
+from core.permissions import is_coordinator, rule
+from partnership.permissions import is_network_member, partner_role
 
 EDITING_ROLES = {"lead", "editor"}
 

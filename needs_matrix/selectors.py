@@ -26,7 +26,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import memberships
 from needs_matrix.models import (
     CONTRIBUTING_STANCES,
     NEEDING_STANCES,
@@ -37,6 +36,7 @@ from needs_matrix.models import (
     Stance,
 )
 from partnership.models import Partner, PartnerKind
+from partnership.permissions import memberships
 
 GRID_PAGE_SIZE = 50
 MATCHES_SHOWN = 5

@@ -2,36 +2,34 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import HttpRequest
 
-from core.models import Event, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind a proxy, the proxy is configured to set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+from core.actor import USER_AGENT_MAX, Actor
+from core.models import Event
 
 
 def event_record(
     *,
     action: str,
-    actor: User | None = None,
+    actor: Actor | None = None,  # TRANSITIONAL: required once every caller passes one
     subject: models.Model | None = None,
     summary: str = "",
     data: dict | None = None,
-    request: HttpRequest | None = None,
+    request=None,  # TRANSITIONAL: removed once every caller passes an Actor
 ) -> Event:
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    """Store one event: what happened, to what, by whom, from which address and browser."""
+    if not isinstance(actor, Actor):  # TRANSITIONAL: a User (or None) and maybe a request
+        actor = Actor.of(
+            actor,
+            ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "") if request is not None else "",
+        )
     event = Event(
         action=action,
-        actor=actor,
+        actor=actor.user,
         summary=summary[:300],
         data=data or {},
-        ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:400],
+        ip_address=actor.ip,
+        user_agent=actor.user_agent[:USER_AGENT_MAX],
     )
     if subject is not None:
         event.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)

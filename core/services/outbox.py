@@ -20,6 +20,7 @@ from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.deferred import task_after_commit, task_send
 from core.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -58,15 +59,7 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
 
 def outbox_enqueue(*, message: OutboxMessage) -> None:
     """Hand a stored message to Celery once the current transaction commits."""
-    from core.tasks import outbox_deliver
-
-    def _hand_over() -> None:
-        try:
-            outbox_deliver.delay(message.pk)
-        except Exception:  # broker down: the periodic flush will hand it over later
-            logger.warning("Broker unavailable; outbox message %s waits for the flush", message.pk)
-
-    transaction.on_commit(_hand_over)
+    task_after_commit("core.tasks.outbox_deliver", message.pk, waits="the outbox flush")
 
 
 def outbox_send_templated(
@@ -255,14 +248,10 @@ def outbox_flush(*, older_than: timedelta = timedelta(minutes=2)) -> int:
             ).values_list("pk", flat=True)[:500]
         )
     )
-    from core.tasks import outbox_deliver
-
     handed = 0
     for pk in due:
-        try:
-            outbox_deliver.delay(pk)
-            handed += 1
-        except Exception:
+        if not task_send("core.tasks.outbox_deliver", pk):
             logger.warning("Broker unavailable; %s outbox messages wait", len(due) - handed)
             break
+        handed += 1
     return handed

@@ -6,11 +6,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.shortcuts import get_object_or_404
 
 from core.models import User
-from core.permissions import is_coordinator, memberships, user_may
+from core.permissions import is_coordinator, user_may
 from mou.diff import Piece, text_diff
 from mou.models import BlockReview, BlockSeen, DraftPdf, MouVersion, RoleBlock, RoleTemplate
 from mou.permissions import blocks_readable
 from mou.rules import field_label
+from partnership.permissions import memberships
 
 DONE = (RoleBlock.Status.SUBMITTED, RoleBlock.Status.ACCEPTED)
 # What a block says about reaching people; the names and titles stay (they are in the

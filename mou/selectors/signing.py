@@ -13,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from core import text as core_text
+from core.calendar import CalendarEntry
 from core.models import Event, User
-from core.permissions import is_coordinator, memberships
+from core.permissions import is_coordinator
 from core.text import markdown_cooked, markdown_render
 from mou.models import (
     ExecutedPdf,
@@ -26,6 +27,7 @@ from mou.models import (
     SigningLink,
 )
 from mou.rules import signing_token_hash
+from partnership.permissions import memberships
 
 SIGNATURE_ACTIONS = {
     "mou.signature_sent": "Signing link sent",
@@ -350,8 +352,6 @@ def mou_calendar_entries(*, user: User, now: datetime) -> list:
     (their own partners' blocks, with any extension) and the signing deadline of a frozen
     version their partner signs. Coordinators get every open version's block deadline and
     every signing deadline. Two queries."""
-    from meetings.selectors import CalendarEntry
-
     host = urlsplit(settings.SITE_URL).hostname or "portal"
 
     def all_day(uid: str, summary: str, moment: datetime, path: str, description: str):

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.deferred import task_after_commit, task_send
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from mou.models import ExecutedPdf, FrozenMou, MouVersion, SignatureRequest
@@ -32,15 +33,9 @@ logger = logging.getLogger(__name__)
 
 def executed_pdf_enqueue(*, frozen: FrozenMou) -> None:
     """Hand the render to Celery once the current transaction commits."""
-    from mou.tasks import executed_pdf_render as render_task
-
-    def hand_over() -> None:
-        try:
-            render_task.delay(frozen.pk)
-        except Exception:  # broker down: the periodic check hands it over later
-            logger.warning("Broker unavailable; executed PDF of %s waits", frozen.pk)
-
-    transaction.on_commit(hand_over)
+    task_after_commit(
+        "mou.tasks.executed_pdf_render", frozen.pk, waits="the periodic executed-PDF check"
+    )
 
 
 def signed_requests(*, frozen: FrozenMou) -> list[SignatureRequest]:
@@ -178,8 +173,6 @@ def executed_pdf_render(*, frozen_id: int) -> ExecutedPdf | None:
 def executed_pdfs_pending() -> int:
     """Hand over the render of every fully signed version without its PDF (a missed task:
     the broker was down when the last signature landed). Run periodically."""
-    from mou.tasks import executed_pdf_render as render_task
-
     waiting = FrozenMou.objects.filter(
         version__status=MouVersion.Status.FROZEN, executed_pdf__isnull=True
     ).exclude(signature_requests__status=SignatureRequest.Status.PENDING)
@@ -187,6 +180,8 @@ def executed_pdfs_pending() -> int:
     for frozen in waiting.defer("canonical"):
         requests = signature_requests(frozen=frozen)
         if signing_progress(requests=requests).complete:
-            render_task.delay(frozen.pk)
+            if not task_send("mou.tasks.executed_pdf_render", frozen.pk):
+                logger.warning("Broker unavailable; executed PDF of %s waits", frozen.pk)
+                break
             handed += 1
     return handed

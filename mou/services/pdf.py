@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.deferred import task_after_commit
 from core.models import User
 from core.services.events import event_record
 from mou.models import DraftPdf, MouVersion
@@ -57,8 +57,6 @@ def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> Draft
     """Ask for a fresh draft PDF; the work happens in a Celery task after the commit. The
     draft is rendered for ``user`` and only they get it: another person's pending draft
     holds what that person may read, not what this one may."""
-    from mou.tasks import draft_pdf_render as render_task
-
     pending = version.draft_pdfs.filter(
         requested_by=user,
         status=DraftPdf.Status.PENDING,
@@ -76,13 +74,8 @@ def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> Draft
         request=request,
     )
 
-    def hand_over() -> None:
-        try:
-            render_task.delay(draft.pk)
-        except Exception:  # broker down: the page lets the person ask again later
-            logger.warning("Broker unavailable; draft PDF %s waits", draft.pk)
-
-    transaction.on_commit(hand_over)
+    # Broker down: the page lets the person ask again once PENDING_TIMEOUT has passed.
+    task_after_commit("mou.tasks.draft_pdf_render", draft.pk, waits="a new request")
     return draft
 
 

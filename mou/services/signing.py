@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from core import text as core_text
 from core.models import Event, User
-from core.services.events import client_ip, event_record
+from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.text import clean_text
+from core.views_helpers import client_ip  # TRANSITIONAL
 from mou.exceptions import NotAllowed, OutOfOrder, SigningClosed, TransitionNotAllowed
 from mou.models import (
     FrozenMou,

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from core.ratelimit import ratelimit_hit
-from core.services.events import client_ip
+from core.views_helpers import client_ip
 from mou import selectors
 from mou.forms_signing import VERIFY_MAX_BYTES, VerifyForm
 

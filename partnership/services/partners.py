@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from core.hooks import PARTNER_ACTIVATED, hook_run
 from core.models import User
 from core.services.db import instance_lock_apply
 from core.services.events import event_record
@@ -71,15 +72,13 @@ def partner_create(
         data={"kind": partner.kind, "status": partner.status},
     )
     if partner.status == Partner.Status.ACTIVE:
-        _blocks_for_joining_partner(partner=partner, by=by)
+        _partner_activated(partner=partner, by=by)
     return partner
 
 
-def _blocks_for_joining_partner(*, partner: Partner, by: User | None) -> None:
-    """A partner that joins (or returns) while an MOU version is open gets its block too."""
-    from mou.services import blocks_ensure_for_partner
-
-    blocks_ensure_for_partner(partner=partner, actor=by)
+def _partner_activated(*, partner: Partner, by: User | None) -> None:
+    """Tell the apps above (the MOU gives a joining partner its block of an open version)."""
+    hook_run(PARTNER_ACTIVATED, partner=partner, actor=by)
 
 
 @transaction.atomic
@@ -131,7 +130,7 @@ def partner_status_set(
         data={"from": previous, "to": status},
     )
     if status == Partner.Status.ACTIVE:
-        _blocks_for_joining_partner(partner=partner, by=by)
+        _partner_activated(partner=partner, by=by)
     return partner
 
 

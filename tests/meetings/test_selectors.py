@@ -207,12 +207,14 @@ def test_calendar_has_network_meetings_invitations_and_the_persons_due_dates(
 
 
 def test_other_apps_add_deadlines_through_the_documented_hook(lead, monkeypatch):
-    monkeypatch.setattr(selectors, "_CALENDAR_SOURCES", [])
+    from core import calendar
 
-    @selectors.calendar_source_register
+    monkeypatch.setattr(calendar, "_SOURCES", [])
+
+    @calendar.calendar_source_register
     def deadlines(*, user, now):
         return [
-            selectors.CalendarEntry(
+            calendar.CalendarEntry(
                 uid=f"mou-deadline-1-{user.pk}@portal", summary="MOU block due",
                 start=date(2026, 10, 15), end=date(2026, 10, 16),
             )
