@@ -37,6 +37,16 @@ class Actor:
             user = None
         return cls(user=user, ip=ip or None, user_agent=(user_agent or "")[:USER_AGENT_MAX])
 
+    @classmethod
+    def legacy(cls, user, request=None) -> Actor:  # TRANSITIONAL: until every app passes one
+        if request is None:
+            return cls.of(user)
+        return cls.of(
+            user,
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+
     @property
     def is_system(self) -> bool:
         return self.user is None

@@ -9,6 +9,7 @@ from core.models import Event, OutboxMessage, User
 from core.permissions import account_is_privileged
 from core.services.accounts import account_email_changed, account_privileges_gained
 from core.text import markdown_cook
+from core.views_helpers import request_actor
 
 
 class SuperuserWritesAdmin(admin.ModelAdmin):
@@ -75,11 +76,11 @@ class UserAdmin(SuperuserWritesAdmin, BaseUserAdmin):
         )
         super().save_model(request, obj, form, change)
         if change and not was_privileged and account_is_privileged(obj):
-            account_privileges_gained(user=obj, by=request.user, request=request)
+            account_privileges_gained(user=obj, actor=request_actor(request))
         if change and "email" in form.changed_data:
             # As in the portal: links and sessions die, the old address is told.
             account_email_changed(
-                user=obj, old_email=form.initial["email"], by=request.user, request=request
+                user=obj, old_email=form.initial["email"], actor=request_actor(request)
             )
 
 

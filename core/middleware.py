@@ -129,10 +129,8 @@ class SecondFactorRequiredMiddleware:
         from django.contrib.auth.views import redirect_to_login
         from django.shortcuts import redirect
 
-        from core.services.second_factor import (
-            second_factor_required,
-            session_second_factor_state,
-        )
+        from core.services.second_factor import second_factor_required
+        from core.signin_flows import session_second_factor_state
 
         user = getattr(request, "user", None)
         if user is None or not second_factor_required(user=user):

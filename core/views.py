@@ -9,13 +9,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import signin_flows
+from core.actor import Actor
 from core.forms import PasswordSigninForm, SigninLinkRequestForm
 from core.models import OutboxMessage
 from core.permissions import user_may
 from core.services import accounts, second_factor
 from core.services.events import event_record
 from core.services.signin import LinkExpired, LinkInvalid, safe_next_path, signin_link_read
-from core.views_helpers import client_ip
+from core.views_helpers import client_ip, request_actor
 
 
 class PasswordLoginView(LoginView):
@@ -48,8 +50,13 @@ class PasswordLoginView(LoginView):
     def form_valid(self, form):
         # Not LoginView's login(): allauth's flow asks for the second factor first.
         user = form.get_user()
-        event_record(action="signin.password", actor=user, subject=user, request=self.request)
-        return second_factor.signin_by_password(
+        actor = request_actor(self.request)  # not signed in yet: the user comes from the form
+        event_record(
+            action="signin.password",
+            actor=Actor.of(user, ip=actor.ip, user_agent=actor.user_agent),
+            subject=user,
+        )
+        return signin_flows.signin_by_password(
             request=self.request,
             user=user,
             email=form.cleaned_data["username"],
@@ -69,9 +76,8 @@ def signin_link_request(request):
         try:
             accounts.signin_link_request(
                 email=form.cleaned_data["email"],
-                ip=client_ip(request),
                 next_path=next_path,
-                request=request,
+                actor=request_actor(request),
             )
         except accounts.RateLimited:
             form.add_error(
@@ -113,7 +119,7 @@ def signin_link_open(request, token: str):
         messages.info(request, "Sign in with your password and your second factor.")
         return redirect_to_login(target.next_path)
     if not request.user.is_authenticated:
-        return second_factor.signin_by_link(
+        return signin_flows.signin_by_link(
             request=request, user=user, redirect_url=target.next_path
         )
     return redirect(target.next_path)
@@ -129,9 +135,8 @@ def signin_link_renew(request):
         try:
             accounts.signin_link_request(
                 email=expired.user.email,
-                ip=client_ip(request),
-                request=request,
                 next_path=_next_from_token(token),
+                actor=request_actor(request),
             )
         except accounts.RateLimited:
             return render(
@@ -222,10 +227,9 @@ def reminder_settings(request):
         if not form.is_valid():
             return render(request, "core/reminder_settings.html", {"form": form}, status=400)
         accounts.reminder_preference_save(
-            user=request.user,
             delegate_email=form.cleaned_data["delegate_email"],
             editor_opt_in=form.cleaned_data["editor_opt_in"],
-            request=request,
+            actor=request_actor(request),
         )
         messages.success(request, "Your reminder settings are saved.")
         return redirect("accounts:reminder_settings")

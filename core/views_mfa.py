@@ -17,9 +17,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core import signin_flows
 from core.models import User
 from core.permissions import user_may
 from core.services import second_factor
+from core.views_helpers import request_actor
 
 
 def _invalid_status(form) -> int:
@@ -45,7 +47,7 @@ class SecondFactorActivateView(ActivateTOTPView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        second_factor.second_factor_enrolled(request=self.request, user=self.request.user)
+        signin_flows.second_factor_enrolled(request=self.request, user=self.request.user)
         return response
 
     def form_invalid(self, form):
@@ -76,7 +78,7 @@ def second_factor_reset(request, pk: int):
     kinds = second_factor.second_factor_status(user=person)
     if request.method == "POST":
         try:
-            second_factor.second_factor_reset(actor=request.user, person=person, request=request)
+            second_factor.second_factor_reset(person=person, actor=request_actor(request))
         except ValidationError as error:
             return render(
                 request,

@@ -22,7 +22,7 @@ from core.services.reminders import (
     reminders_send_now_many,
 )
 from core.services.signin import safe_next_path
-from core.views_helpers import require
+from core.views_helpers import request_actor, require
 from dashboard import exports, selectors
 from dashboard.filters import PENDING
 from dashboard.tables import BlockTable
@@ -170,8 +170,7 @@ def remind(request, pk: int):
         sent = reminder_send_now(
             source="mou.block",
             subject=block,
-            by=request.user,
-            request=request,
+            actor=request_actor(request),
             confirmed=request.POST.get("confirm") == "yes",
         )
     except RecentlyReminded as recent:
@@ -256,10 +255,9 @@ def remind_all(request):
     result = reminders_send_now_many(
         source="mou.block",
         subjects=blocks,
-        by=request.user,
+        actor=request_actor(request),
         include_recent=request.POST.get("include_recent") == "yes",
         about=version,
-        request=request,
     )
     messages.success(request, remind_all_report(result))
     return redirect(back)

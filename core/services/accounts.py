@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import F
 
+from core.actor import Actor
 from core.identity import email_identity
 from core.models import User
 from core.permissions import account_is_privileged
@@ -16,7 +17,7 @@ class RateLimited(Exception):
     pass
 
 
-def signin_link_request(*, email: str, ip: str | None, next_path: str = "/", request=None) -> None:
+def signin_link_request(*, email: str, next_path: str = "/", actor: Actor) -> None:
     """E-mail a sign-in link if the address belongs to an active person.
 
     The caller answers the same way whether or not the address is known; the limits count
@@ -28,7 +29,9 @@ def signin_link_request(*, email: str, ip: str | None, next_path: str = "/", req
     """
     email = email_identity(email)
     within_ip = ratelimit_hit(
-        scope="signin-link-ip", ident=ip or "", limit=settings.RATELIMIT_SIGNIN_PER_IP_PER_HOUR
+        scope="signin-link-ip",
+        ident=actor.ip or "",
+        limit=settings.RATELIMIT_SIGNIN_PER_IP_PER_HOUR,
     )
     within_address = ratelimit_hit(
         scope="signin-link-email", ident=email, limit=settings.RATELIMIT_SIGNIN_PER_HOUR
@@ -39,12 +42,14 @@ def signin_link_request(*, email: str, ip: str | None, next_path: str = "/", req
     if user is None:
         return
     if account_is_privileged(user):
-        signin_password_note_send(user=user, next_path=next_path, request=request)
+        signin_password_note_send(user=user, next_path=next_path, actor=actor)
         return
-    signin_link_send(user=user, next_path=next_path, reason="requested", request=request)
+    signin_link_send(user=user, next_path=next_path, reason="requested", actor=actor)
 
 
-def signin_link_send(*, user: User, next_path: str = "/", reason: str, request=None) -> None:
+def signin_link_send(*, user: User, next_path: str = "/", reason: str, actor: Actor) -> None:
+    """E-mail ``user`` a sign-in link; ``actor`` is who caused it (the person asking, a
+    coordinator inviting, the system)."""
     link = signin_link_make(user=user, next_path=next_path)
     outbox_send_templated(
         to=user,
@@ -54,14 +59,14 @@ def signin_link_send(*, user: User, next_path: str = "/", reason: str, request=N
     )
     event_record(
         action="signin.link_sent",
+        actor=actor,
         subject=user,
         summary=f"Sign-in link sent to {user.email}",
         data={"reason": reason},
-        request=request,
     )
 
 
-def signin_password_note_send(*, user: User, next_path: str = "/", request=None) -> None:
+def signin_password_note_send(*, user: User, next_path: str = "/", actor: Actor) -> None:
     """Instead of a link: "sign in with your password", pointing at the sign-in page."""
     outbox_send_templated(
         to=user,
@@ -71,9 +76,9 @@ def signin_password_note_send(*, user: User, next_path: str = "/", request=None)
     )
     event_record(
         action="signin.password_note_sent",
+        actor=actor,
         subject=user,
         summary=f"Sign-in link asked for {user.email}; told to use the password",
-        request=request,
     )
 
 
@@ -89,7 +94,9 @@ def password_attempt_allowed(*, email: str, ip: str | None) -> bool:
     return within_ip and within_address
 
 
-def reminder_preference_save(*, user: User, delegate_email: str, editor_opt_in: bool, request=None):
+def reminder_preference_save(*, delegate_email: str, editor_opt_in: bool, actor: Actor):
+    """The signed-in person's own reminder settings."""
+    user = actor.user
     from core.models import ReminderPreference
 
     pref, _ = ReminderPreference.objects.get_or_create(user=user)
@@ -99,10 +106,9 @@ def reminder_preference_save(*, user: User, delegate_email: str, editor_opt_in: 
     pref.save()
     event_record(
         action="reminders.preferences_changed",
-        actor=user,
+        actor=actor,
         subject=user,
         summary="Reminder settings changed",
-        request=request,
         data={"delegate": bool(delegate_email), "editor_opt_in": editor_opt_in},
     )
     return pref
@@ -116,14 +122,14 @@ def account_signout_everywhere(*, user: User) -> None:
     user.refresh_from_db(fields=["link_version"])
 
 
-def account_privileges_gained(*, user: User, by: User | None, request=None) -> None:
+def account_privileges_gained(*, user: User, actor: Actor) -> None:
     """``user`` just became a coordinator, staff member or superuser. A session opened
     with a sign-in link (perhaps a forwarded one) must not carry the new rights: every
     session ends, and the person signs in again with their password."""
     account_signout_everywhere(user=user)
     event_record(
         action="account.privileges_gained",
-        actor=by,
+        actor=actor,
         subject=user,
         summary=f"{user.email} became coordinator, staff or superuser; signed out everywhere",
         data={
@@ -131,11 +137,10 @@ def account_privileges_gained(*, user: User, by: User | None, request=None) -> N
             "staff": user.is_staff,
             "superuser": user.is_superuser,
         },
-        request=request,
     )
 
 
-def account_email_changed(*, user: User, old_email: str, by: User | None, request=None) -> None:
+def account_email_changed(*, user: User, old_email: str, actor: Actor) -> None:
     """After ``user``'s address was changed and saved: every sign-in link mailed before
     and every session, on every device, stop working (``link_version`` is part of the
     session hash), and the old address is told, so a takeover does not go unnoticed."""
@@ -147,15 +152,14 @@ def account_email_changed(*, user: User, old_email: str, by: User | None, reques
             "recipient": user,
             "old_email": old_email,
             "new_email": user.email,
-            "by": by if by is not None and by.pk != user.pk else None,
+            "by": actor.user if actor.user is not None and actor.user.pk != user.pk else None,
         },
         kind="email_changed",
     )
     event_record(
         action="account.email_changed",
-        actor=by,
+        actor=actor,
         subject=user,
         summary=f"E-mail address changed from {old_email} to {user.email}",
         data={"from": old_email, "to": user.email},
-        request=request,
     )

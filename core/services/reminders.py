@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import Reminder, ReminderPreference, ReminderSchedule, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated_many
@@ -172,8 +173,7 @@ def schedule_set(
     days_before: list[int],
     overdue_every_days: int,
     overdue_max: int,
-    by: User | None = None,
-    request=None,
+    actor: Actor,
 ) -> ReminderSchedule:
     if any(d < 0 or d > 365 for d in days_before) or not days_before:
         raise ValueError("Stages are whole days before the deadline, from 0 to 365.")
@@ -190,11 +190,10 @@ def schedule_set(
     )
     event_record(
         action="reminders.schedule_changed",
-        actor=by,
+        actor=actor,
         subject=owner,
         summary=f"Reminder stages: {row.days_before} days before; every {overdue_every_days} "
         f"days overdue, at most {overdue_max} times",
-        request=request,
     )
     return row
 
@@ -513,9 +512,8 @@ def reminder_send_now(
     *,
     source: str,
     subject: models.Model,
-    by: User,
+    actor: Actor,
     now: datetime | None = None,
-    request=None,
     confirmed: bool = False,
 ) -> int:
     """A coordinator's "remind now": the subject's current reminder, sent at once. Once a
@@ -535,14 +533,13 @@ def reminder_send_now(
     if due is None or not due.recipients:
         return 0
     _as_manual(due, number=total.get(subject.pk, 0) + 1)
-    claimed = _claim_and_send(source=source, dues=[due], now=now, manual_by=by)
+    claimed = _claim_and_send(source=source, dues=[due], now=now, manual_by=actor.user)
     event_record(
         action="reminders.sent_by_hand",
-        actor=by,
+        actor=actor,
         subject=subject,
         summary=f"Reminder sent by hand to {claimed} "
         f"{'recipient' if claimed == 1 else 'recipients'}",
-        request=request,
     )
     return claimed
 
@@ -592,11 +589,10 @@ def reminders_send_now_many(
     *,
     source: str,
     subjects: list[models.Model],
-    by: User,
+    actor: Actor,
     include_recent: bool,
     about: models.Model | None = None,
     now: datetime | None = None,
-    request=None,
 ) -> BulkReminders:
     """A coordinator's "remind all pending": each subject's reminder at once, leaving out
     those reminded in the last 24 hours unless ``include_recent``. One event records it."""
@@ -604,17 +600,16 @@ def reminders_send_now_many(
     plan = reminders_plan_now(source=source, subjects=subjects, now=now)
     dues = plan.fresh + (plan.recent if include_recent else [])
     plan.included_recent = include_recent
-    plan.sent = _claim_and_send(source=source, dues=dues, now=now, manual_by=by)
+    plan.sent = _claim_and_send(source=source, dues=dues, now=now, manual_by=actor.user)
     skipped = 0 if include_recent else len(plan.recent)
     if dues:
         event_record(
             action="reminders.sent_to_all",
-            actor=by,
-            subject=about or by,
+            actor=actor,
+            subject=about or actor.user,
             summary=f"Reminders sent by hand: {plan.sent} e-mails for {len(dues)} "
             f"{'subject' if len(dues) == 1 else 'subjects'}; {skipped} reminded in the last "
             "24 hours left out",
-            request=request,
         )
     return plan
 

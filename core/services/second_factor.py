@@ -1,23 +1,13 @@
-"""The second factor (TOTP with recovery codes, django-allauth's MFA) and the sign-in flows.
+"""The second factor (TOTP with recovery codes, django-allauth's MFA): who needs one, who
+has one, and resetting it. The sign-in flows that change a session are in
+``core.signin_flows`` (they need the request)."""
 
-Every way in (password, e-mailed link) finishes through allauth's login flow, so its MFA
-stage, its rate limits and its record of how this session authenticated apply to all of
-them. The flows need the request: the session is what they change.
-"""
-
-from allauth.account.internal.flows.login import (
-    get_authentication_records,
-    perform_login,
-    perform_password_login,
-    record_authentication,
-)
-from allauth.account.models import Login
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
 
+from core.actor import Actor
 from core.models import User
 from core.services.events import event_record
 
@@ -31,65 +21,17 @@ def second_factor_required(*, user: User) -> bool:
     )
 
 
-def signin_by_password(
-    *, request: HttpRequest, user: User, email: str, redirect_url: str
-) -> HttpResponse:
-    """The password was checked: allauth's flow records it, asks for the code when the user
-    has an authenticator, and only then logs the user in."""
-    login = Login(user=user, redirect_url=redirect_url, email=email)
-    return perform_password_login(request, {"email": email}, login)
-
-
-def signin_by_link(*, request: HttpRequest, user: User, redirect_url: str) -> HttpResponse:
-    """An e-mailed link: completes at once for someone without an authenticator, asks for
-    the code otherwise."""
-    record_authentication(request, user, method="link")
-    return perform_login(request, Login(user=user, redirect_url=redirect_url, email=user.email))
-
-
-def session_second_factor_state(*, request: HttpRequest, user: User) -> str:
-    """How far this session is from what the user must show.
-
-    "ok": password and a code from one of the user's current authenticators;
-    "enrol": password, but the user has no TOTP yet (new, or reset) and this session never
-    passed a code;
-    "refuse": anything else (a link, a session older than the requirement, a code from an
-    authenticator that was since reset, even when none is left to enrol over).
-    """
-    records = get_authentication_records(request, user)
-    if not any(record.get("method") == "password" for record in records):
-        return "refuse"
-    authenticators = dict(Authenticator.objects.filter(user_id=user.pk).values_list("pk", "type"))
-    if Authenticator.Type.TOTP not in authenticators.values():
-        # A session that passed a code from an authenticator since reset (a lost or stolen
-        # phone) is ended, not let enrol a new one: whoever holds that old session cookie
-        # must show the password again from a fresh sign-in.
-        if any(record.get("method") == "mfa" for record in records):
-            return "refuse"
-        return "enrol"
-    passed = any(
-        record.get("method") == "mfa" and record.get("id") in authenticators for record in records
-    )
-    return "ok" if passed else "refuse"
-
-
-def second_factor_enrolled(*, request: HttpRequest, user: User) -> None:
-    """Activating TOTP proves the code there and then: the session counts it as passed."""
-    totp = Authenticator.objects.get(user_id=user.pk, type=Authenticator.Type.TOTP)
-    record_authentication(request, user, method="mfa", id=totp.pk, type=totp.type, enrolled=True)
-
-
 def second_factor_status(*, user: User) -> list[str]:
     """The kinds of authenticator the user has, for the person page."""
     return sorted(set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True)))
 
 
 @transaction.atomic
-def second_factor_reset(*, actor: User, person: User, request: HttpRequest | None) -> int:
+def second_factor_reset(*, person: User, actor: Actor) -> int:
     """Delete every authenticator of the person (they enrol again at their next sign-in)
     and record who did it, when and from where. Permission is checked by the caller
     (rule "second_factor.reset")."""
-    if actor.pk == person.pk:
+    if actor.user is None or actor.user.pk == person.pk:
         raise ValidationError("You cannot reset your own second factor.")
     authenticators = Authenticator.objects.select_for_update().filter(user_id=person.pk)
     kinds = sorted(set(authenticators.values_list("type", flat=True)))
@@ -100,8 +42,7 @@ def second_factor_reset(*, actor: User, person: User, request: HttpRequest | Non
         action="second_factor.reset",
         actor=actor,
         subject=person,
-        summary=f"Second factor of {person.email} reset by {actor.email}",
+        summary=f"Second factor of {person.email} reset by {actor.user.email}",
         data={"person": person.pk, "kinds": kinds},
-        request=request,
     )
     return deleted

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.services import reminders
-from core.views_helpers import require
+from core.views_helpers import request_actor, require
 from mou.forms import ReminderStagesForm
 from mou.models import MouVersion
 from mou.views.common import version_for
@@ -32,7 +32,7 @@ def version_reminders(request, pk: int):
             return _page(request, version, form, spec, status=409)
         if not form.is_valid():
             return _page(request, version, form, spec, status=400)
-        reminders.schedule_set(owner=version, by=request.user, request=request, **form.cleaned_data)
+        reminders.schedule_set(owner=version, actor=request_actor(request), **form.cleaned_data)
         messages.success(request, "Reminder stages saved.")
         return redirect("mou:version_reminders", pk=version.pk)
     return _page(request, version, form, spec)

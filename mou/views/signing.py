@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.services import reminders as engine
-from core.views_helpers import check, require
+from core.views_helpers import check, request_actor, require
 from mou import selectors, services
 from mou.exceptions import MouError, OutOfOrder, SigningClosed
 from mou.forms_signing import DeclineForm, FreezeForm, HandOverForm, SignForm
@@ -121,8 +121,7 @@ def signature_remind(request, pk: int, signature_pk: int):
         sent = engine.reminder_send_now(
             source="mou.signature",
             subject=signature,
-            by=request.user,
-            request=request,
+            actor=request_actor(request),
             confirmed=request.POST.get("confirm") == "yes",
         )
     except engine.RecentlyReminded as recent:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.actor import Actor
 from core.identity import email_identity
 from core.models import OutboxMessage, User
 from core.permissions import account_change_allowed
@@ -102,7 +103,7 @@ def person_update(
     if "email" in changed:
         # Links mailed to the old address and open sessions stop working; the old
         # address hears of it.
-        account_email_changed(user=person, old_email=old_email, by=by, request=request)
+        account_email_changed(user=person, old_email=old_email, actor=Actor.legacy(by, request))
     event_record(
         action="person.updated",
         actor=by,

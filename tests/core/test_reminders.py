@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
+from core.actor import Actor
 from core.models import OutboxMessage, Reminder, ReminderPreference
 from core.services import reminders as engine
 from mou.models import MouVersion, RoleBlock
@@ -165,7 +166,11 @@ def test_an_extension_moves_the_stages(block, lead):
 
 def test_coordinator_changes_the_stages_per_version(version, block, lead, coordinator):
     engine.schedule_set(
-        owner=version, days_before=[3], overdue_every_days=2, overdue_max=1, by=coordinator
+        owner=version,
+        days_before=[3],
+        overdue_every_days=2,
+        overdue_max=1,
+        actor=Actor.of(coordinator),
     )
     assert sweep(at(10, 8)).by_source["mou.block"] == 0
     sweep(at(10, 12))
@@ -181,9 +186,21 @@ def test_coordinator_changes_the_stages_per_version(version, block, lead, coordi
 
 def test_schedule_refuses_nonsense(version):
     with pytest.raises(ValueError):
-        engine.schedule_set(owner=version, days_before=[-1], overdue_every_days=7, overdue_max=4)
+        engine.schedule_set(
+            owner=version,
+            days_before=[-1],
+            overdue_every_days=7,
+            overdue_max=4,
+            actor=Actor.system(),
+        )
     with pytest.raises(ValueError):
-        engine.schedule_set(owner=version, days_before=[7], overdue_every_days=0, overdue_max=4)
+        engine.schedule_set(
+            owner=version,
+            days_before=[7],
+            overdue_every_days=0,
+            overdue_max=4,
+            actor=Actor.system(),
+        )
 
 
 def test_the_reminder_link_opens_the_block_signed_in_and_expires_a_week_after_the_deadline(
@@ -220,26 +237,32 @@ def test_daily_digest_once_a_day_per_coordinator(block, coordinator, lead):
 
 def test_manual_reminder_and_its_daily_limit(block, lead, coordinator):
     with time_machine.travel(at(9, 20), tick=False):
-        assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
+        assert (
+            engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
+            == 1
+        )
         # A second one within 24 hours only with the coordinator's yes...
         with pytest.raises(engine.RecentlyReminded):
-            engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
+            engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
         assert (
             engine.reminder_send_now(
-                source="mou.block", subject=block, by=coordinator, confirmed=True
+                source="mou.block", subject=block, actor=Actor.of(coordinator), confirmed=True
             )
             == 1
         )
         # ...and never a third by hand that day, confirmed or not.
         with pytest.raises(engine.ManualLimitReached):
             engine.reminder_send_now(
-                source="mou.block", subject=block, by=coordinator, confirmed=True
+                source="mou.block", subject=block, actor=Actor.of(coordinator), confirmed=True
             )
     assert "coordinator asks you" in block_mail(lead.email)[-1].body_text
     with time_machine.travel(at(9, 21, 10), tick=False):
-        assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
+        assert (
+            engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
+            == 1
+        )
     with time_machine.travel(at(9, 21, 12), tick=False), pytest.raises(engine.RecentlyReminded):
-        engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
+        engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
     # Manual reminders do not use up the scheduled stages.
     assert sweep(at(10, 1)).by_source["mou.block"] == 1
 
@@ -248,16 +271,22 @@ def test_a_sweep_reminder_counts_for_the_24_hours(block, lead, coordinator):
     assert sweep(at(10, 1)).by_source["mou.block"] == 1
     with time_machine.travel(at(10, 1, 15), tick=False):
         with pytest.raises(engine.RecentlyReminded) as recent:
-            engine.reminder_send_now(source="mou.block", subject=block, by=coordinator)
+            engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
         assert recent.value.last_at == at(10, 1)
     with time_machine.travel(at(10, 2, 10), tick=False):
-        assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 1
+        assert (
+            engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
+            == 1
+        )
 
 
 def test_manual_reminder_for_a_submitted_block_sends_nothing(block, coordinator):
     block.status = RoleBlock.Status.SUBMITTED
     block.save()
-    assert engine.reminder_send_now(source="mou.block", subject=block, by=coordinator) == 0
+    assert (
+        engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
+        == 0
+    )
 
 
 def test_last_reminder_per_block_in_one_query(block, lead, django_assert_num_queries):

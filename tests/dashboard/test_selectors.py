@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import Event
 from dashboard import selectors
 from dashboard.chart import ChartPoint, submissions_chart_svg
@@ -254,7 +255,7 @@ def test_rows_carry_their_last_reminder_in_one_query(
     from core.services.reminders import reminder_send_now
 
     block = network.block("draft")
-    reminder_send_now(source="mou.block", subject=block, by=coordinator)
+    reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
     page = list(selectors.dashboard_rows(version=network.version, filters={}, now=timezone.now()))
     with django_assert_num_queries(1):
         enriched = selectors.rows_with_reminders(page)

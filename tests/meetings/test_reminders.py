@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
+from core.actor import Actor
 from core.models import OutboxMessage, Reminder, ReminderPreference
 from core.services import reminders as engine
 from meetings import services
@@ -106,7 +107,11 @@ def test_an_opted_in_editor_hears_too(homework, partner, lead, editor):
 
 def test_a_meetings_own_schedule_sets_the_stages(homework, coordinator, lead):
     engine.schedule_set(
-        owner=homework.meeting, days_before=[3], overdue_every_days=2, overdue_max=1, by=coordinator
+        owner=homework.meeting,
+        days_before=[3],
+        overdue_every_days=2,
+        overdue_max=1,
+        actor=Actor.of(coordinator),
     )
     sweep(at(10, 1))
     assert item_mail(lead.email) == []
@@ -121,7 +126,9 @@ def test_a_meetings_own_schedule_sets_the_stages(homework, coordinator, lead):
 def test_remind_now_for_one_item(homework, partner, lead, coordinator):
     with time_machine.travel(at(9, 20), tick=False):
         sent = engine.reminder_send_now(
-            source="meetings.action_item", subject=child_of(homework, partner), by=coordinator
+            source="meetings.action_item",
+            subject=child_of(homework, partner),
+            actor=Actor.of(coordinator),
         )
     assert sent == 1
     assert "network coordinator" in item_mail(lead.email)[0].body_text
