@@ -26,7 +26,7 @@ def health_database() -> bool:
 
 
 def health_broker() -> bool:
-    from config.celery import app
+    from celery import current_app as app  # the project's (config.celery), not imported up
 
     try:
         with app.connection_for_write(connect_timeout=BROKER_TIMEOUT) as broker:
