@@ -633,6 +633,19 @@ def test_changes_can_be_requested_only_on_submitted_or_accepted_blocks(block, co
         services.block_request_changes(block=block, actor=Actor.of(coordinator), comment="x")
 
 
+def test_accepting_validates_the_block_like_the_other_reviews(block, lead, coordinator):
+    saved = submitted(block, lead)
+    # A value that never came through a form or a service (an import, a hand edit).
+    RoleBlock.objects.filter(pk=saved.pk).update(signing_leader_email="not-an-address")
+    saved.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.block_accept(block=saved, actor=Actor.of(coordinator))
+    assert "signing_leader_email" in refused.value.message_dict
+    saved.refresh_from_db()
+    assert saved.status == RoleBlock.Status.SUBMITTED
+    assert not BlockReview.objects.filter(block=saved).exists()
+
+
 def test_an_accepted_block_can_be_sent_back(block, lead, coordinator):
     accepted = services.block_accept(block=submitted(block, lead), actor=Actor.of(coordinator))
     back = services.block_request_changes(

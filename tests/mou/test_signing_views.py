@@ -250,6 +250,27 @@ def test_signing_through_the_page(frozen, client):
     assert signed.signed_user_agent == "Firefox/140"
 
 
+def test_signing_through_a_link_names_no_account_even_when_someone_is_signed_in(
+    frozen, coordinator, client_for
+):
+    client = client_for(coordinator)
+    url = f"/mou/sign/{token_for(request_of(frozen, SALEM))}/"
+    client.get(url, REMOTE_ADDR="192.0.2.11", HTTP_USER_AGENT="Firefox/141")
+    response = client.post(
+        url,
+        {"sign-name": "Christy Perry", "sign-title": "Superintendent", "sign-consent": "on"},
+        REMOTE_ADDR="192.0.2.11",
+        HTTP_USER_AGENT="Firefox/141",
+    )
+    assert response.status_code == 302
+    signed = request_of(frozen, SALEM)
+    assert (signed.signed_ip, signed.signed_user_agent) == ("192.0.2.11", "Firefox/141")
+    for action in ("mou.signature_opened", "mou.signature_signed"):
+        event = Event.objects.get(action=action)
+        assert event.actor is None
+        assert (event.ip_address, event.user_agent) == ("192.0.2.11", "Firefox/141")
+
+
 def test_the_countersigner_cannot_sign_before_the_partners(frozen, client):
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
     token = token_for(counter)
