@@ -56,6 +56,7 @@ def hostile_markdown_measure(*, probe=None, repeat: int = 3) -> dict:
     import time
 
     from bench.measure import PAGE_USER, _clients, _get, probe_find
+    from core.actor import Actor
     from core.models import User
     from core.text import markdown_render
     from mou.models import RoleBlock
@@ -78,7 +79,7 @@ def hostile_markdown_measure(*, probe=None, repeat: int = 3) -> dict:
     started = time.perf_counter()
     block_save_draft(
         block=block,
-        user=User.objects.get(pk=probe.lead_id),
+        actor=Actor.of(User.objects.get(pk=probe.lead_id)),
         data=fields,
         expected_revision=block.revision,
     )

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import User
 from mou import services
 from mou.defaults import default_templates_ensure
@@ -213,29 +214,32 @@ def _play(block: RoleBlock, spec: dict, coordinator: User | None) -> None:
     writer = _writer(block.partner)
     if writer is None:
         return
+    as_writer = Actor.of(writer)
     block = services.block_save_draft(
-        block=block, user=writer, data=spec["data"], expected_revision=block.revision
+        block=block, actor=as_writer, data=spec["data"], expected_revision=block.revision
     )
     if spec["state"] == "draft":
         return
-    block = services.block_submit(block=block, user=writer)
+    block = services.block_submit(block=block, actor=as_writer)
     if coordinator is None or spec["state"] == "submitted":
         return
+    as_coordinator = Actor.of(coordinator)
     if spec["state"] == "accepted":
-        services.block_accept(block=block, user=coordinator, comment="Thank you.")
+        services.block_accept(block=block, actor=as_coordinator, comment="Thank you.")
     elif spec["state"] == "changes_requested":
-        services.block_request_changes(block=block, user=coordinator, comment=spec["comment"])
+        services.block_request_changes(block=block, actor=as_coordinator, comment=spec["comment"])
 
 
 def _accept(block: RoleBlock, data: dict, coordinator: User) -> bool:
     writer = _writer(block.partner)
     if writer is None:
         return False
+    as_writer = Actor.of(writer)
     block = services.block_save_draft(
-        block=block, user=writer, data=data, expected_revision=block.revision
+        block=block, actor=as_writer, data=data, expected_revision=block.revision
     )
-    block = services.block_submit(block=block, user=writer)
-    services.block_accept(block=block, user=coordinator, comment="Thank you.")
+    block = services.block_submit(block=block, actor=as_writer)
+    services.block_accept(block=block, actor=Actor.of(coordinator), comment="Thank you.")
     return True
 
 
@@ -248,13 +252,14 @@ def load_demo_executed(coordinator: User | None) -> MouVersion | None:
 
     load_demo_matrix()  # so the frozen appendix shows the network's needs
     now = timezone.now()
+    actor = Actor.of(coordinator)
     version = services.version_create(
-        user=coordinator,
+        actor=actor,
         title=EXECUTED_TITLE,
         shared_text=SHARED_TEXT.replace("2026–27", "2025–26"),
         deadline=now + timedelta(hours=1),
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=actor)
     included = set()
     for block in RoleBlock.objects.filter(version=version).select_related("version", "partner"):
         data = EXECUTED_BLOCKS.get(block.partner.name)
@@ -265,7 +270,7 @@ def load_demo_executed(coordinator: User | None) -> MouVersion | None:
     left_out = RoleBlock.objects.filter(version=version).exclude(partner_id__in=included)
     frozen = services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=actor,
         signing_deadline=now + timedelta(days=14),
         countersigner=services.Countersigner(
             name=coordinator.full_name,
@@ -281,8 +286,9 @@ def load_demo_executed(coordinator: User | None) -> MouVersion | None:
             name=signature.signer_name,
             title=signature.signer_title or "Executive Director",
             consent=True,
+            actor=Actor.system(),  # each signer, through their link: no account, no address
         )
-    services.executed_pdf_render(frozen_id=frozen.pk)
+    services.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system())
     version.refresh_from_db()
     return version
 
@@ -299,14 +305,15 @@ def load_demo_mou(network=None) -> MouVersion:
     with transaction.atomic():
         default_templates_ensure()
         executed = load_demo_executed(coordinator)
+        actor = Actor.of(coordinator)  # no coordinator yet: the system
         version = services.version_create(
-            user=coordinator,
+            actor=actor,
             title=TITLE,
             shared_text=SHARED_TEXT,
             deadline=demo_deadline(),
             previous=executed,
         )
-        services.version_open(version=version, user=coordinator)
+        services.version_open(version=version, actor=actor)
         blocks = RoleBlock.objects.filter(version=version).select_related("version", "partner")
         for block in blocks:
             spec = BLOCKS.get(block.partner.name)

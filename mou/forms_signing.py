@@ -9,7 +9,8 @@ from core.forms import SingleLineField
 from core.models import User
 from mou.forms import NetworkDateTimeField, _zone_help
 from mou.rules import name_matches, name_mismatch_message
-from mou.services.signing import NAME_MAX, REASON_MAX, Countersigner
+from mou.services.freezing import Countersigner
+from mou.services.signing import NAME_MAX, REASON_MAX
 
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 # An executed MOU is a few hundred kilobytes; anything near this is not one of ours.

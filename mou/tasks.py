@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from core.actor import Actor
 from mou.services import executed, pdf
 
 
@@ -9,7 +10,7 @@ from mou.services import executed, pdf
 # page offers to ask again), well before a pending draft counts as stale (PENDING_TIMEOUT).
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def draft_pdf_render(draft_id: int) -> None:
-    pdf.draft_pdf_render(draft_id=draft_id)
+    pdf.draft_pdf_render(draft_id=draft_id, actor=Actor.system())
 
 
 @shared_task(
@@ -26,7 +27,7 @@ def draft_pdf_render(draft_id: int) -> None:
 )
 def executed_pdf_render(self, frozen_id: int) -> None:
     # Idempotent: a retry after a crash, or a duplicate delivery, stores one file.
-    executed.executed_pdf_render(frozen_id=frozen_id)
+    executed.executed_pdf_render(frozen_id=frozen_id, actor=Actor.system())
 
 
 @shared_task

@@ -15,6 +15,7 @@ class MouParts:
     def mou(self) -> None:
         from simple_history.utils import bulk_create_with_history
 
+        from core.actor import Actor
         from mou.models import BlockReview, BlockSeen, MouVersion, RoleBlock
         from mou.services import version_create
 
@@ -23,7 +24,7 @@ class MouParts:
             for title in ("Purpose", "Principles", "Shared commitments", "Terms", "Governance")
         )
         frozen = version_create(
-            user=None,
+            actor=Actor.system(),
             title="Network agreement 2025",
             shared_text=shared,
             deadline=self.now - timedelta(days=200),
@@ -35,7 +36,7 @@ class MouParts:
         )
         frozen.refresh_from_db()
         opened = version_create(
-            user=None,
+            actor=Actor.system(),
             title="Network agreement 2026",
             shared_text=shared,
             deadline=self.now + timedelta(days=6),
@@ -129,19 +130,19 @@ class MouParts:
 
     def frozen_record(self) -> None:
         """The frozen version's signed record, made as the freeze makes it (its content
-        built by the signing service), with every signature in: the state in which the
+        built by the freezing service), with every signature in: the state in which the
         executed PDF is rendered."""
         from django.contrib.contenttypes.models import ContentType
 
         from core.models import Event
         from mou.models import FrozenMou, RoleBlock, SignatureRequest
-        from mou.services.signing import (
+        from mou.services.freezing import (
             Countersigner,
             canonical_json,
             content_hash,
             frozen_content,
-            signature_consent_text,
         )
+        from mou.services.signing import signature_consent_text
 
         coordinator = self.coordinators[0]
         frozen_at = self.now - timedelta(days=199)
@@ -159,7 +160,7 @@ class MouParts:
             left_out=[],
             countersigner=countersigner,
             signing_deadline=frozen_at + timedelta(days=30),
-            user=coordinator,
+            frozen_by=coordinator,
             now=frozen_at,
         )
         canonical = canonical_json(content)

@@ -57,6 +57,7 @@ def seed(*, users: int, out: Path) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
+    from core.actor import Actor
     from core.models import User
     from mou import services
     from mou.models import RoleBlock
@@ -90,12 +91,12 @@ def seed(*, users: int, out: Path) -> None:
         for lead, partner in zip(leads, partners, strict=True)
     )
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Load MOU",
         shared_text="## Purpose\n\nWe build a STEM learning community.\n",
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     blocks = {b.partner_id: b for b in RoleBlock.objects.filter(version=version)}
     data = {
         "coordinator": {"cookie": cookie(coordinator)},

@@ -8,8 +8,9 @@ Public entry points:
   (an e-mailable link that signs a person in and opens a block)
 - review: ``block_request_changes``, ``block_accept``, ``block_extension_grant``
 - PDF: ``draft_pdf_request``, ``draft_pdf_render``
-- signing: ``version_freeze``, ``signature_sign``, ``signature_decline``,
-  ``signature_hand_over``, ``signature_opened``, ``signing_request_send``
+- freezing: ``version_freeze`` (with its ``Countersigner``)
+- signing: ``signature_sign``, ``signature_decline``, ``signature_hand_over``,
+  ``signature_opened``, ``signing_request_send``
 - executed: ``executed_pdf_render`` (the task's work), ``executed_pdfs_pending``
 """
 
@@ -23,17 +24,16 @@ from mou.services.blocks import (
     blocks_notify_leads,
 )
 from mou.services.executed import executed_pdf_render, executed_pdfs_pending
+from mou.services.freezing import Countersigner, version_freeze
 from mou.services.pdf import draft_pdf_render, draft_pdf_request
 from mou.services.review import block_accept, block_extension_grant, block_request_changes
 from mou.services.signing import (
-    Countersigner,
     signature_decline,
     signature_hand_over,
     signature_opened,
     signature_sign,
     signing_link_issue,
     signing_request_send,
-    version_freeze,
 )
 from mou.services.versions import (
     role_template_save,

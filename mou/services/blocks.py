@@ -9,15 +9,16 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core import text as core_text
+from core.actor import Actor
 from core.models import User
-from core.permissions import user_may
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
 from core.text import clean_text, markdown_cook
-from mou.exceptions import EditingClosed, NotAllowed, StaleRevision
+from mou.exceptions import EditingClosed, StaleRevision
 from mou.models import BlockSeen, MouVersion, RoleBlock
 from mou.rules import block_closed_reason, block_missing_fields, deadline_display, field_label
+from mou.services.common import block_action_require, block_lock
 from partnership.models import Membership, Partner
 
 # Sign-in links in MOU e-mails stay valid for a week after the block's deadline.
@@ -82,7 +83,7 @@ def _carry_over_fields(previous: RoleBlock | None) -> dict:
 
 
 def blocks_create_for_partners(
-    *, version: MouVersion, partners: Iterable[Partner], actor: User | None
+    *, version: MouVersion, partners: Iterable[Partner], actor: Actor
 ) -> list[RoleBlock]:
     """Create the missing blocks of ``version`` for ``partners``, carried over from the
     previous version. The caller holds the version row locked, so no block is made twice."""
@@ -119,7 +120,7 @@ def blocks_create_for_partners(
     if not new_blocks:
         return []
     created = bulk_create_with_history(
-        new_blocks, RoleBlock, default_user=actor, default_change_reason="block created"
+        new_blocks, RoleBlock, default_user=actor.user, default_change_reason="block created"
     )
     # bulk_create sets primary keys on PostgreSQL and SQLite; reload to be sure of them.
     return list(
@@ -129,7 +130,7 @@ def blocks_create_for_partners(
     )
 
 
-def blocks_ensure_for_partner(*, partner: Partner, actor: User | None = None) -> list[RoleBlock]:
+def blocks_ensure_for_partner(*, partner: Partner, actor: Actor) -> list[RoleBlock]:
     """Give ``partner`` a block in every open version it lacks one in, and e-mail its leads.
 
     Call it whenever a partner becomes active (joins, or is re-activated) or gains its first
@@ -161,17 +162,6 @@ def blocks_ensure_for_partner(*, partner: Partner, actor: User | None = None) ->
     return created
 
 
-def _lock(block: RoleBlock) -> RoleBlock:
-    return (
-        RoleBlock.objects.select_for_update().select_related("version", "partner").get(pk=block.pk)
-    )
-
-
-def _require(user: User, action: str, block: RoleBlock) -> None:
-    if not user_may(user, action, block):
-        raise NotAllowed("You may not change this block.")
-
-
 def _content_from(data: Mapping) -> dict[str, str]:
     values = {}
     for name in RoleBlock.CONTENT_FIELDS:
@@ -184,10 +174,9 @@ def _content_from(data: Mapping) -> dict[str, str]:
 def block_save_draft(
     *,
     block: RoleBlock,
-    user: User,
+    actor: Actor,
     data: Mapping,
     expected_revision: int,
-    request=None,
 ) -> RoleBlock:
     """Save some or all of the block's fields as a draft.
 
@@ -197,8 +186,8 @@ def block_save_draft(
     its revision is unchanged when nothing changed.
     """
     with transaction.atomic():
-        current = _lock(block)
-        _require(user, "mou.block.write", current)
+        current = block_lock(block=block)
+        block_action_require(actor=actor, action="mou.block.write", block=current)
         values = _content_from(data)
         changed = [name for name, value in values.items() if getattr(current, name) != value]
         # A stale form that says exactly what is saved overwrites nothing (typically the
@@ -217,20 +206,19 @@ def block_save_draft(
         if was == RoleBlock.Status.NOT_STARTED:
             current.status = RoleBlock.Status.DRAFT
         current.revision += 1
-        current.last_edited_by = user
+        current.last_edited_by = actor.user
         current.last_edited_at = timezone.now()
         current.full_clean(validate_unique=False, validate_constraints=False)
-        current._history_user = user
+        current._history_user = actor.user
         current._change_reason = "draft saved"
         current.save()
         if was != current.status:
             event_record(
                 action="mou.block_started",
-                actor=user,
+                actor=actor,
                 subject=current,
                 summary=f"{current.partner} started its block",
                 data={"from": was, "to": current.status, "revision": current.revision},
-                request=request,
             )
         return current
 
@@ -238,14 +226,13 @@ def block_save_draft(
 def block_submit(
     *,
     block: RoleBlock,
-    user: User,
+    actor: Actor,
     expected_revision: int | None = None,
-    request=None,
 ) -> RoleBlock:
     """Submit a complete block for review; every required field must be filled in."""
     with transaction.atomic():
-        current = _lock(block)
-        _require(user, "mou.block.write", current)
+        current = block_lock(block=block)
+        block_action_require(actor=actor, action="mou.block.write", block=current)
         if expected_revision is not None and current.revision != expected_revision:
             raise StaleRevision(current)
         reason = block_closed_reason(current)
@@ -261,24 +248,25 @@ def block_submit(
         now = timezone.now()
         current.status = RoleBlock.Status.SUBMITTED
         current.submitted_at = now
-        current.submitted_by = user
-        current._history_user = user
+        current.submitted_by = actor.user
+        current._history_user = actor.user
         current._change_reason = "submitted"
         current.save()
         event_record(
             action="mou.block_submitted",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"{current.partner} submitted its block of {current.version}",
             data={"from": was, "to": current.status, "revision": current.revision},
-            request=request,
         )
         return current
 
 
-def block_mark_seen(*, block: RoleBlock, user: User) -> BlockSeen:
-    """Remember the revision a coordinator has just looked at."""
+def block_mark_seen(*, block: RoleBlock, actor: Actor) -> BlockSeen:
+    """Remember the revision a coordinator (the actor) has just looked at."""
     seen, _ = BlockSeen.objects.update_or_create(
-        user=user, block=block, defaults={"revision": block.revision, "seen_at": timezone.now()}
+        user=actor.user,
+        block=block,
+        defaults={"revision": block.revision, "seen_at": timezone.now()},
     )
     return seen

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.actor import Actor
 from core.deferred import task_after_commit, task_send
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
@@ -92,8 +93,9 @@ def _recipients(*, frozen: FrozenMou, signatures: list[SignatureRequest]) -> lis
     return out
 
 
-def executed_pdf_render(*, frozen_id: int) -> ExecutedPdf | None:
-    """Render, seal, store and e-mail the executed MOU once (called by the Celery task).
+def executed_pdf_render(*, frozen_id: int, actor: Actor) -> ExecutedPdf | None:
+    """Render, seal, store and e-mail the executed MOU once (called by the Celery task, as
+    the system).
     Returns the stored record, or None while signatures are missing."""
     from mou.pdf_seal import pdf_seal, seal_configured
 
@@ -138,6 +140,7 @@ def executed_pdf_render(*, frozen_id: int) -> ExecutedPdf | None:
         version.save(update_fields=["status", "updated_at"])
         event_record(
             action="mou.version_executed",
+            actor=actor,
             subject=version,
             summary=f"{version} executed; PDF SHA-256 {sha256}",
             data={

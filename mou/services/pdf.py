@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.actor import Actor
 from core.deferred import task_after_commit
 from core.models import User
 from core.services.events import event_record
@@ -53,25 +54,24 @@ def document_pdf_bytes(*, version: MouVersion, viewer: User | None, fetcher=None
     return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()
 
 
-def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> DraftPdf:
+def draft_pdf_request(*, version: MouVersion, actor: Actor) -> DraftPdf:
     """Ask for a fresh draft PDF; the work happens in a Celery task after the commit. The
-    draft is rendered for ``user`` and only they get it: another person's pending draft
+    draft is rendered for the actor and only they get it: another person's pending draft
     holds what that person may read, not what this one may."""
     pending = version.draft_pdfs.filter(
-        requested_by=user,
+        requested_by=actor.user,
         status=DraftPdf.Status.PENDING,
         requested_at__gte=timezone.now() - PENDING_TIMEOUT,
     ).first()
     if pending is not None:
         return pending
-    draft = DraftPdf.objects.create(version=version, requested_by=user)
+    draft = DraftPdf.objects.create(version=version, requested_by=actor.user)
     event_record(
         action="mou.draft_pdf_requested",
-        actor=user,
+        actor=actor,
         subject=version,
         summary=f"Draft PDF of {version} requested",
         data={"draft_pdf": draft.pk},
-        request=request,
     )
 
     # Broker down: the page lets the person ask again once PENDING_TIMEOUT has passed.
@@ -79,8 +79,8 @@ def draft_pdf_request(*, version: MouVersion, user: User, request=None) -> Draft
     return draft
 
 
-def draft_pdf_render(*, draft_id: int) -> DraftPdf | None:
-    """Render and store one requested draft PDF (called by the Celery task)."""
+def draft_pdf_render(*, draft_id: int, actor: Actor) -> DraftPdf | None:
+    """Render and store one requested draft PDF (called by the Celery task, as the system)."""
     draft = DraftPdf.objects.select_related("version", "requested_by").filter(pk=draft_id).first()
     if draft is None or draft.status == DraftPdf.Status.READY:
         return draft
@@ -102,6 +102,7 @@ def draft_pdf_render(*, draft_id: int) -> DraftPdf | None:
     draft.save(update_fields=["file", "sha256", "status", "finished_at"])
     event_record(
         action="mou.draft_pdf_rendered",
+        actor=actor,
         subject=draft.version,
         summary=f"Draft PDF of {draft.version} ready",
         data={"draft_pdf": draft.pk, "sha256": draft.sha256},

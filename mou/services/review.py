@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import User
+from core.actor import Actor
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
 from mou.exceptions import TransitionNotAllowed
 from mou.models import BlockReview, MouVersion, RoleBlock
 from mou.rules import deadline_display
-from mou.services.blocks import _lock, _require, blocks_notify_leads
+from mou.services.blocks import blocks_notify_leads
+from mou.services.common import block_action_require, block_lock
 
 
 def _require_open(block: RoleBlock) -> None:
@@ -24,13 +25,13 @@ def _require_open(block: RoleBlock) -> None:
 
 
 def _review(
-    *, block: RoleBlock, user: User, kind: str, comment: str, until: datetime | None = None
+    *, block: RoleBlock, actor: Actor, kind: str, comment: str, until: datetime | None = None
 ) -> BlockReview:
     review = BlockReview(
         block=block,
         kind=kind,
         comment=comment,
-        author=user,
+        author=actor.user,
         block_revision=block.revision,
         extension_until=until,
     )
@@ -39,12 +40,12 @@ def _review(
     return review
 
 
-def block_request_changes(*, block: RoleBlock, user: User, comment: str, request=None) -> RoleBlock:
+def block_request_changes(*, block: RoleBlock, actor: Actor, comment: str) -> RoleBlock:
     """Send a submitted (or accepted) block back to its partner with a required comment."""
     comment = clean_text(comment or "").strip()
     with transaction.atomic():
-        current = _lock(block)
-        _require(user, "mou.block.review", current)
+        current = block_lock(block=block)
+        block_action_require(actor=actor, action="mou.block.review", block=current)
         _require_open(current)
         if current.status not in {RoleBlock.Status.SUBMITTED, RoleBlock.Status.ACCEPTED}:
             raise TransitionNotAllowed(
@@ -59,33 +60,34 @@ def block_request_changes(*, block: RoleBlock, user: User, comment: str, request
         markdown_cook(obj=current, fields=["review_comment"])
         current.reviewed_at = timezone.now()
         current.full_clean(validate_unique=False, validate_constraints=False)
-        current._history_user = user
+        current._history_user = actor.user
         current._change_reason = "changes requested"
         current.save()
-        _review(block=current, user=user, kind=BlockReview.Kind.CHANGES_REQUESTED, comment=comment)
+        _review(
+            block=current, actor=actor, kind=BlockReview.Kind.CHANGES_REQUESTED, comment=comment
+        )
         event_record(
             action="mou.block_changes_requested",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"Changes requested on {current.partner}'s block",
             data={"from": was, "to": current.status, "comment": comment},
-            request=request,
         )
         blocks_notify_leads(
             blocks=[current],
             template="mou_changes_requested",
             kind="mou_changes_requested",
-            context={"comment": comment, "reviewer": user},
+            context={"comment": comment, "reviewer": actor.user},
         )
         return current
 
 
-def block_accept(*, block: RoleBlock, user: User, comment: str = "", request=None) -> RoleBlock:
+def block_accept(*, block: RoleBlock, actor: Actor, comment: str = "") -> RoleBlock:
     """Accept a submitted block."""
     comment = clean_text(comment or "").strip()
     with transaction.atomic():
-        current = _lock(block)
-        _require(user, "mou.block.review", current)
+        current = block_lock(block=block)
+        block_action_require(actor=actor, action="mou.block.review", block=current)
         _require_open(current)
         if current.status != RoleBlock.Status.SUBMITTED:
             raise TransitionNotAllowed(
@@ -97,17 +99,17 @@ def block_accept(*, block: RoleBlock, user: User, comment: str = "", request=Non
         current.review_comment = comment
         markdown_cook(obj=current, fields=["review_comment"])
         current.reviewed_at = timezone.now()
-        current._history_user = user
+        current.full_clean(validate_unique=False, validate_constraints=False)
+        current._history_user = actor.user
         current._change_reason = "accepted"
         current.save()
-        _review(block=current, user=user, kind=BlockReview.Kind.ACCEPTED, comment=comment)
+        _review(block=current, actor=actor, kind=BlockReview.Kind.ACCEPTED, comment=comment)
         event_record(
             action="mou.block_accepted",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"{current.partner}'s block accepted",
             data={"from": was, "to": current.status, "comment": comment},
-            request=request,
         )
         blocks_notify_leads(
             blocks=[current],
@@ -119,13 +121,13 @@ def block_accept(*, block: RoleBlock, user: User, comment: str = "", request=Non
 
 
 def block_extension_grant(
-    *, block: RoleBlock, user: User, until: datetime, comment: str = "", request=None
+    *, block: RoleBlock, actor: Actor, until: datetime, comment: str = ""
 ) -> RoleBlock:
     """Let one partner edit past the version's deadline, until ``until``."""
     comment = clean_text(comment or "").strip()
     with transaction.atomic():
-        current = _lock(block)
-        _require(user, "mou.block.review", current)
+        current = block_lock(block=block)
+        block_action_require(actor=actor, action="mou.block.review", block=current)
         _require_open(current)
         if until is None or timezone.is_naive(until):
             raise ValidationError({"until": "Give the date and time the extension runs until."})
@@ -135,15 +137,19 @@ def block_extension_grant(
             raise ValidationError({"until": "An extension must end after the version's deadline."})
         previous_until = current.extension_until
         current.extension_until = until
-        current._history_user = user
+        current._history_user = actor.user
         current._change_reason = "extension granted"
         current.save()
         _review(
-            block=current, user=user, kind=BlockReview.Kind.EXTENSION, comment=comment, until=until
+            block=current,
+            actor=actor,
+            kind=BlockReview.Kind.EXTENSION,
+            comment=comment,
+            until=until,
         )
         event_record(
             action="mou.block_extension_granted",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"{current.partner} may edit until {deadline_display(until)}",
             data={
@@ -151,7 +157,6 @@ def block_extension_grant(
                 "to": until.isoformat(),
                 "comment": comment,
             },
-            request=request,
         )
         blocks_notify_leads(
             blocks=[current],

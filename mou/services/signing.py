@@ -1,4 +1,5 @@
-"""Freezing a version and its signing round: requests, links, signing, declining, handing over.
+"""The signing round of a frozen version: requests, links, signing, declining, handing over;
+and the frozen record's stored HTML. Freezing itself is ``mou.services.freezing``.
 
 Order: every included partner's signing leader signs (in parallel); the backbone
 organization countersigns last. The server enforces it whatever link is used. Each signing
@@ -6,12 +7,9 @@ e-mail carries its own random token; only its SHA-256 is stored, and it expires 
 signing deadline.
 """
 
-import hashlib
-import json
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,12 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import text as core_text
+from core.actor import Actor
 from core.models import Event, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.text import clean_text
-from core.views_helpers import client_ip  # TRANSITIONAL
-from mou.exceptions import NotAllowed, OutOfOrder, SigningClosed, TransitionNotAllowed
+from mou.exceptions import OutOfOrder, SigningClosed
 from mou.models import (
     FrozenMou,
     FrozenMouHtml,
@@ -49,123 +47,10 @@ from mou.selectors.signing import countersignature_waiting, frozen_texts_render
 
 logger = logging.getLogger(__name__)
 
-CONTENT_SCHEMA = 1
 NAME_MAX = 200
 REASON_MAX = 5_000
 # An "opened" audit event is recorded at most once an hour per link, browser and address.
 OPENED_EVERY = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Countersigner:
-    """Who signs for the backbone organization: a coordinator, or a person typed in."""
-
-    name: str
-    title: str
-    email: str
-
-
-def canonical_json(content: dict) -> str:
-    """One spelling of the content, so the same content always has the same hash."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(canonical: str) -> str:
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _person(name: str, title: str, email: str) -> dict:
-    return {"name": name, "title": title, "email": email}
-
-
-def _block_content(block: RoleBlock) -> dict:
-    partner = block.partner
-    return {
-        "id": partner.pk,
-        "name": partner.name,
-        "kind": partner.kind,
-        "kind_label": str(partner.get_kind_display()),
-        "block": {
-            "id": block.pk,
-            "revision": block.revision,
-            "accepted_at": block.reviewed_at.isoformat() if block.reviewed_at else None,
-            **{name: getattr(block, name) for name in RoleBlock.CONTENT_FIELDS},
-        },
-        "signing_leader": _person(
-            block.signing_leader_name, block.signing_leader_title, block.signing_leader_email
-        ),
-    }
-
-
-def _matrix(partner_ids: list[int]) -> dict:
-    from needs_matrix.services import matrix_snapshot
-
-    snapshot = matrix_snapshot(partner_ids=partner_ids)
-    # "cells" repeat the stored entries once per category (not assessed where none is
-    # stored); the frozen record keeps the entries, the summary and the totals.
-    for partner in snapshot.get("partners", []):
-        partner.pop("cells", None)
-    return snapshot
-
-
-def frozen_content(
-    *,
-    version: MouVersion,
-    included: list[RoleBlock],
-    left_out: list[RoleBlock],
-    countersigner: Countersigner,
-    signing_deadline: datetime,
-    user: User | None,
-    now: datetime,
-) -> dict:
-    """Everything the signed document shows, as JSON-ready data."""
-    return {
-        "schema": CONTENT_SCHEMA,
-        "network": settings.NETWORK_NAME,
-        "version": {
-            "id": version.pk,
-            "number": version.number,
-            "title": version.title,
-            "shared_text": version.shared_text,
-            "deadline": version.deadline.isoformat(),
-            "previous": version.previous.number if version.previous_id else None,
-        },
-        "frozen_at": now.isoformat(),
-        "frozen_by": _person(user.full_name, user.title, user.email) if user else None,
-        "signing_deadline": signing_deadline.isoformat(),
-        "backbone": {
-            "organization": settings.BACKBONE_ORGANIZATION,
-            "countersigner": _person(countersigner.name, countersigner.title, countersigner.email),
-        },
-        "partners": [_block_content(block) for block in included],
-        "left_out": [
-            {
-                "id": block.partner.pk,
-                "name": block.partner.name,
-                "kind_label": str(block.partner.get_kind_display()),
-                "block_status": block.status,
-                "block_status_label": str(block.get_status_display()),
-            }
-            for block in left_out
-        ],
-        "matrix": _matrix([block.partner_id for block in included]),
-    }
-
-
-def _clean_countersigner(countersigner: Countersigner) -> Countersigner:
-    name = clean_text(countersigner.name or "").strip()[:NAME_MAX]
-    title = clean_text(countersigner.title or "").strip()[:NAME_MAX]
-    email = (countersigner.email or "").strip().lower()
-    errors = {}
-    if not name:
-        errors["countersigner_name"] = "Say who countersigns for the backbone organization."
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["countersigner_email"] = "Give the countersigner's e-mail address."
-    if errors:
-        raise ValidationError(errors)
-    return Countersigner(name=name, title=title, email=email)
 
 
 def frozen_html_store(*, frozen: FrozenMou, blocks: Iterable[RoleBlock] = ()) -> FrozenMouHtml:
@@ -199,146 +84,6 @@ def frozen_html_rerender_stale(*, batch_size: int = 100) -> int:
             for frozen in batch:
                 frozen_html_store(frozen=frozen)
         done += len(batch)
-
-
-def version_freeze(
-    *,
-    version: MouVersion,
-    user: User | None,
-    signing_deadline: datetime,
-    countersigner: Countersigner,
-    leave_out: Iterable[int] = (),
-    request=None,
-) -> FrozenMou:
-    """Freeze an open version and start its signing round.
-
-    Every partner without an accepted block must be in ``leave_out`` (partner ids), or the
-    freeze is refused naming them. The included blocks, their partners' names and kinds,
-    the signing leaders, the backbone organization and its countersigner and the needs
-    matrix are copied onto the frozen record with the SHA-256 of their canonical JSON.
-    Each included partner's signing leader is e-mailed a personal signing link.
-    """
-    if user is not None and not user.is_coordinator:
-        raise NotAllowed("Only coordinators freeze MOU versions.")
-    now = timezone.now()
-    if signing_deadline is None or timezone.is_naive(signing_deadline):
-        raise ValidationError({"signing_deadline": "Give the date and time signing closes."})
-    if signing_deadline <= now:
-        raise ValidationError({"signing_deadline": "The signing deadline must be in the future."})
-    countersigner = _clean_countersigner(countersigner)
-    leave_out = {int(pk) for pk in leave_out}
-    with transaction.atomic():
-        current = (
-            MouVersion.objects.select_for_update(of=("self",))
-            .select_related("previous")
-            .get(pk=version.pk)
-        )
-        if current.status != MouVersion.Status.OPEN:
-            raise TransitionNotAllowed(
-                "Only an open version can be frozen; this one is "
-                f"{current.get_status_display().lower()}."
-            )
-        blocks = list(
-            RoleBlock.objects.filter(version=current)
-            .select_related("partner")
-            .order_by("partner__name", "pk")
-        )
-        included = [b for b in blocks if b.status == RoleBlock.Status.ACCEPTED]
-        left_out = [b for b in blocks if b.status != RoleBlock.Status.ACCEPTED]
-        unresolved = [b.partner.name for b in left_out if b.partner_id not in leave_out]
-        if unresolved:
-            raise ValidationError(
-                {
-                    "leave_out": (
-                        f"{len(unresolved)} partner{'s have' if len(unresolved) > 1 else ' has'} "
-                        f"no accepted block: {', '.join(unresolved)}. Accept their blocks "
-                        "first, or tick them to leave them out of this version explicitly."
-                    )
-                }
-            )
-        if not included:
-            raise ValidationError(
-                {"leave_out": "No partner has an accepted block: there is nothing to sign."}
-            )
-        without_leader = [b.partner.name for b in included if not b.signing_leader_email]
-        if without_leader:
-            raise ValidationError(
-                {"leave_out": f"No signing leader's e-mail for: {', '.join(without_leader)}."}
-            )
-        content = frozen_content(
-            version=current,
-            included=included,
-            left_out=left_out,
-            countersigner=countersigner,
-            signing_deadline=signing_deadline,
-            user=user,
-            now=now,
-        )
-        canonical = canonical_json(content)
-        frozen = FrozenMou(
-            version=current,
-            canonical=canonical,
-            content_sha256=content_hash(canonical),
-            signing_deadline=signing_deadline,
-            frozen_at=now,
-            frozen_by=user,
-        )
-        frozen.full_clean()
-        frozen.save()
-        frozen_html_store(frozen=frozen, blocks=included)
-        current.status = MouVersion.Status.FROZEN
-        current.save(update_fields=["status", "updated_at"])
-        event_record(
-            action="mou.version_frozen",
-            actor=user,
-            subject=current,
-            summary=f"{current} frozen for signature by {len(included)} partners; "
-            f"signing closes {deadline_display(signing_deadline)}",
-            data={
-                "from": MouVersion.Status.OPEN,
-                "to": current.status,
-                "content_sha256": frozen.content_sha256,
-                "included": [b.partner_id for b in included],
-                "left_out": [
-                    {"partner": b.partner_id, "name": b.partner.name, "block_status": b.status}
-                    for b in left_out
-                ],
-                "countersigner": countersigner.email,
-            },
-            request=request,
-        )
-        requests = [
-            SignatureRequest(
-                frozen=frozen,
-                role=SignatureRequest.Role.PARTNER,
-                partner=block.partner,
-                organization=block.partner.name,
-                signer_name=block.signing_leader_name,
-                signer_title=block.signing_leader_title,
-                signer_email=block.signing_leader_email.lower(),
-                created_at=now,
-            )
-            for block in included
-        ]
-        requests.append(
-            SignatureRequest(
-                frozen=frozen,
-                role=SignatureRequest.Role.COUNTERSIGNER,
-                organization=settings.BACKBONE_ORGANIZATION,
-                signer_name=countersigner.name,
-                signer_title=countersigner.title,
-                signer_email=countersigner.email,
-                created_at=now,
-            )
-        )
-        for signature in requests:
-            signature.full_clean(validate_constraints=False)
-            signature.save()
-        for signature in requests:
-            if not signature.is_countersignature:
-                signing_request_send(signature=signature, frozen=frozen)
-    version.refresh_from_db()
-    return frozen
 
 
 # --- links and e-mails ---------------------------------------------------------------------
@@ -383,6 +128,7 @@ def signing_request_send(
         signature.save(update_fields=["sent_at"])
     event_record(
         action="mou.signature_sent",
+        actor=Actor.system(),
         subject=signature,
         summary=f"Signing link sent to {signature.signer_name} <{signature.signer_email}>",
         data={"email": signature.signer_email},
@@ -394,6 +140,7 @@ def signing_reminder_link(*, signature: SignatureRequest, stage_label: str) -> s
     link = signing_link_issue(signature=signature, purpose=SigningLink.Purpose.REMINDER)
     event_record(
         action="mou.signature_reminded",
+        actor=Actor.system(),
         subject=signature,
         summary=f"Reminder ({stage_label}) sent to {signature.signer_email}",
         data={"email": signature.signer_email, "stage": stage_label},
@@ -423,6 +170,13 @@ def _lock_open(signature: SignatureRequest) -> SignatureRequest:
     return current
 
 
+def _link_holder(actor: Actor) -> Actor:
+    """Who acts through a signing link, for the audit trail: its address and browser. The
+    link is the credential, not a session: the event names no portal account, even when
+    someone happens to be signed in in that browser."""
+    return Actor(ip=actor.ip, user_agent=actor.user_agent)
+
+
 def _text(value: str, *, limit: int = NAME_MAX) -> str:
     return clean_text(value or "").strip()[:limit]
 
@@ -445,7 +199,7 @@ def signature_sign(
     consent: bool,
     on_behalf: bool = False,
     on_behalf_reason: str = "",
-    request=None,
+    actor: Actor,
 ) -> SignatureRequest:
     """Sign: a typed name and title and an explicit consent, stored with its exact words.
     The typed name must be the invited signer's (spelling forgiven, see ``name_matches``)
@@ -483,10 +237,8 @@ def signature_sign(
         current.on_behalf_reason = reason
         current.consent_text = signature_consent_text(signature=current)
         current.decided_at = now
-        current.signed_ip = client_ip(request)
-        current.signed_user_agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[
-            :400
-        ]
+        current.signed_ip = actor.ip
+        current.signed_user_agent = actor.user_agent
         current.full_clean(validate_constraints=False)
         current.save()
         behalf = f" on behalf of {current.signer_name} (reason: {reason})" if on_behalf else ""
@@ -501,7 +253,7 @@ def signature_sign(
                 "on_behalf_of": current.signer_name if on_behalf else None,
                 "on_behalf_reason": reason,
             },
-            request=request,
+            actor=_link_holder(actor),
         )
         frozen = current.frozen
         if current.is_countersignature:
@@ -524,6 +276,7 @@ def _fully_signed(*, frozen: FrozenMou, at: datetime) -> None:
 
     event_record(
         action="mou.version_fully_signed",
+        actor=Actor.system(),
         subject=frozen.version,
         summary=f"Every signature of {frozen.version} is in; the executed PDF is being made",
         data={"content_sha256": frozen.content_sha256, "at": at.isoformat()},
@@ -537,7 +290,7 @@ def _tell_coordinators(*, template: str, context: dict) -> None:
 
 
 def signature_decline(
-    *, signature: SignatureRequest, reason: str, request=None
+    *, signature: SignatureRequest, reason: str, actor: Actor
 ) -> SignatureRequest:
     """Decline with a reason; the coordinators are told."""
     reason = clean_text(reason or "").strip()[:REASON_MAX]
@@ -554,7 +307,7 @@ def signature_decline(
             subject=current,
             summary=f"{current.signer_name} declined to sign for {current.organization}",
             data={"reason": reason},
-            request=request,
+            actor=_link_holder(actor),
         )
         version = current.frozen.version
         _tell_coordinators(
@@ -570,7 +323,7 @@ def signature_decline(
 
 
 def signature_hand_over(
-    *, signature: SignatureRequest, name: str, title: str, email: str, request=None
+    *, signature: SignatureRequest, name: str, title: str, email: str, actor: Actor
 ) -> SignatureRequest:
     """Pass the request to another person: a new request and link for them; the old
     request (and every link to it) is void. Returns the new request."""
@@ -611,7 +364,7 @@ def signature_hand_over(
             summary=f"{current.signer_name} handed signing for {current.organization} "
             f"over to {name} <{email}>",
             data={"to": {"name": name, "title": title, "email": email}, "request": successor.pk},
-            request=request,
+            actor=_link_holder(actor),
         )
         signing_request_send(
             signature=successor,
@@ -621,11 +374,10 @@ def signature_hand_over(
     return successor
 
 
-def signature_opened(*, signature: SignatureRequest, request=None) -> Event | None:
+def signature_opened(*, signature: SignatureRequest, actor: Actor) -> Event | None:
     """Record that the signing page was opened (an audit event; the request is unchanged).
     Once an hour per address and browser, so reloads and mail scanners do not flood it."""
-    ip = client_ip(request)
-    agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[:400]
+    ip, agent = actor.ip, actor.user_agent
     recent = Event.objects.filter(
         action="mou.signature_opened",
         subject_type=ContentType.objects.get_for_model(SignatureRequest),
@@ -640,11 +392,11 @@ def signature_opened(*, signature: SignatureRequest, request=None) -> Event | No
         action="mou.signature_opened",
         subject=signature,
         summary=f"Signing page opened for {signature.signer_name}",
-        request=request,
+        actor=_link_holder(actor),
     )
 
 
-def signatures_void(*, frozen: FrozenMou, user: User | None, request=None) -> int:
+def signatures_void(*, frozen: FrozenMou, actor: Actor) -> int:
     """Withdraw every pending request of a round (its version was superseded)."""
     pending = list(
         SignatureRequest.objects.filter(frozen=frozen, status=SignatureRequest.Status.PENDING)
@@ -656,9 +408,8 @@ def signatures_void(*, frozen: FrozenMou, user: User | None, request=None) -> in
         signature.save(update_fields=["status", "decided_at"])
         event_record(
             action="mou.signature_voided",
-            actor=user,
+            actor=actor,
             subject=signature,
             summary=f"Request to {signature.signer_name} withdrawn: the version was superseded",
-            request=request,
         )
     return len(pending)

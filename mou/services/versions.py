@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.models import User
+from core.actor import Actor
 from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
@@ -34,9 +34,9 @@ TEMPLATE_FIELDS = (
 NUMBER_ATTEMPTS = 10
 
 
-def _require_coordinator(user: User | None) -> None:
-    # ``None`` is the system itself (the demo loader, a management command).
-    if user is not None and not user.is_coordinator:
+def _require_coordinator(actor: Actor) -> None:
+    # The system itself (the demo loader, a management command) may too.
+    if actor.user is not None and not actor.user.is_coordinator:
         raise NotAllowed("Only coordinators manage MOU versions.")
 
 
@@ -72,17 +72,16 @@ def templates_copy(*, version: MouVersion, from_previous: bool = True) -> list[R
 
 def version_create(
     *,
-    user: User | None,
+    actor: Actor,
     title: str,
     shared_text: str,
     deadline: datetime,
     previous: MouVersion | None = None,
     start_from_previous: bool = True,
-    request=None,
 ) -> MouVersion:
     """Create a draft. With ``start_from_previous`` it starts from the previous version:
     its role templates, and its shared text when none is given."""
-    _require_coordinator(user)
+    _require_coordinator(actor)
     if start_from_previous and previous is not None and not (shared_text or "").strip():
         shared_text = previous.shared_text
 
@@ -94,7 +93,7 @@ def version_create(
             shared_text=clean_text(shared_text),
             deadline=deadline,
             previous=previous,
-            created_by=user,
+            created_by=actor.user,
         )
         markdown_cook(obj=version)
         _check_previous(version)
@@ -109,11 +108,10 @@ def version_create(
         templates_copy(version=version, from_previous=start_from_previous)
         event_record(
             action="mou.version_created",
-            actor=user,
+            actor=actor,
             subject=version,
             summary=f"MOU version {version} created",
             data={"to": version.status, "deadline": deadline.isoformat()},
-            request=request,
         )
     return version
 
@@ -121,15 +119,14 @@ def version_create(
 def version_update(
     *,
     version: MouVersion,
-    user: User | None,
+    actor: Actor,
     title: str,
     shared_text: str,
     deadline: datetime,
     previous: MouVersion | None = None,
-    request=None,
 ) -> MouVersion:
     """Edit a draft, or an open version's wording and deadline. Frozen versions never change."""
-    _require_coordinator(user)
+    _require_coordinator(actor)
     with transaction.atomic():
         current = MouVersion.objects.select_for_update().get(pk=version.pk)
         if current.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
@@ -157,19 +154,18 @@ def version_update(
         current.save()
         event_record(
             action="mou.version_updated",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"MOU version {current} edited",
             data={"from": before, "to": {"deadline": deadline.isoformat(), "title": current.title}},
-            request=request,
         )
     return current
 
 
-def version_delete(*, version: MouVersion, user: User | None, request=None) -> None:
+def version_delete(*, version: MouVersion, actor: Actor) -> None:
     """Delete a draft (nobody but coordinators has seen it) with its templates. Once a
     version has been opened it has blocks and a history, and is never deleted."""
-    _require_coordinator(user)
+    _require_coordinator(actor)
     from core.services.reminders import schedule_forget
 
     with transaction.atomic():
@@ -181,20 +177,19 @@ def version_delete(*, version: MouVersion, user: User | None, request=None) -> N
             )
         event_record(
             action="mou.version_deleted",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"Draft MOU version {current} deleted",
             data={"number": current.number, "title": current.title, "from": current.status},
-            request=request,
         )
         schedule_forget(owner=current)
         current.delete()
 
 
-def version_open(*, version: MouVersion, user: User | None, request=None) -> list[RoleBlock]:
+def version_open(*, version: MouVersion, actor: Actor) -> list[RoleBlock]:
     """Open a draft: every active partner gets a block, carried over from the previous
     version, and its leads an e-mail with a link straight to it. Returns the new blocks."""
-    _require_coordinator(user)
+    _require_coordinator(actor)
     with transaction.atomic():
         current = MouVersion.objects.select_for_update().get(pk=version.pk)
         if current.status != MouVersion.Status.DRAFT:
@@ -208,7 +203,7 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
             )
         current.status = MouVersion.Status.OPEN
         current.opened_at = timezone.now()
-        current.opened_by = user
+        current.opened_by = actor.user
         current.full_clean()
         current.save()
         previous = current.previous
@@ -218,27 +213,25 @@ def version_open(*, version: MouVersion, user: User | None, request=None) -> lis
                 # A change is a new version: the old round's unsigned requests are withdrawn.
                 from mou.services.signing import signatures_void
 
-                signatures_void(frozen=previous.frozen, user=user, request=request)
+                signatures_void(frozen=previous.frozen, actor=actor)
             previous.status = MouVersion.Status.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
             event_record(
                 action="mou.version_superseded",
-                actor=user,
+                actor=actor,
                 subject=previous,
                 summary=f"MOU version {previous} superseded by {current}",
                 data={"from": was, "to": previous.status, "by": current.pk},
-                request=request,
             )
         partners = Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name")
-        blocks = blocks_create_for_partners(version=current, partners=partners, actor=user)
+        blocks = blocks_create_for_partners(version=current, partners=partners, actor=actor)
         blocks_notify_leads(blocks=blocks, template="mou_opened", kind="mou_opened")
         event_record(
             action="mou.version_opened",
-            actor=user,
+            actor=actor,
             subject=current,
             summary=f"MOU version {current} opened; due {deadline_display(current.deadline)}",
             data={"from": MouVersion.Status.DRAFT, "to": current.status, "blocks": len(blocks)},
-            request=request,
         )
     version.refresh_from_db()
     return blocks
@@ -248,12 +241,11 @@ def role_template_save(
     *,
     version: MouVersion,
     kind: str,
-    user: User | None,
+    actor: Actor,
     data: dict,
-    request=None,
 ) -> RoleTemplate:
     """Create or change a version's template for one partner kind (while draft or open)."""
-    _require_coordinator(user)
+    _require_coordinator(actor)
     if version.status not in {MouVersion.Status.DRAFT, MouVersion.Status.OPEN}:
         raise TransitionNotAllowed("Templates of a frozen version cannot change.")
 
@@ -285,11 +277,10 @@ def role_template_save(
         )
         event_record(
             action="mou.template_saved",
-            actor=user,
+            actor=actor,
             subject=template,
             summary=f"Role template “{template.title}” {'created' if created else 'edited'} "
             f"for {version}",
             data={"version": version.pk, "kind": kind},
-            request=request,
         )
     return template

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.permissions import user_may
-from core.views_helpers import check, require
+from core.views_helpers import check, request_actor, require
 from mou import selectors, services
 from mou.exceptions import EditingClosed, MouError, NotAllowed, StaleRevision
 from mou.forms import AcceptForm, BlockForm, ExtensionForm, RequestChangesForm
@@ -82,7 +82,7 @@ def block_editor(request, version_pk: int, pk: int):
         seen = block.seen_by.filter(user=request.user).first()
         if seen is not None and seen.revision < block.revision:
             extra["changed_since"] = seen
-        services.block_mark_seen(block=block, user=request.user)
+        services.block_mark_seen(block=block, actor=request_actor(request))
     return _editor(request, block, **extra)
 
 
@@ -116,10 +116,9 @@ def block_save(request, version_pk: int, pk: int):
     try:
         services.block_save_draft(
             block=block,
-            user=request.user,
+            actor=request_actor(request),
             data=form.data_for_service(),
             expected_revision=form.cleaned_data["revision"],
-            request=request,
         )
     except StaleRevision as error:
         return _conflict(request, block, error, fragment=False)
@@ -143,10 +142,9 @@ def block_autosave(request, version_pk: int, pk: int):
         try:
             saved = services.block_save_draft(
                 block=block,
-                user=request.user,
+                actor=request_actor(request),
                 data=form.data_for_service(),
                 expected_revision=form.cleaned_data["revision"],
-                request=request,
             )
         except StaleRevision as error:
             return _conflict(request, block, error, fragment=True)
@@ -201,17 +199,15 @@ def block_submit(request, version_pk: int, pk: int):
     form = BlockForm(request.POST, instance=block, template=template)
     if not form.is_valid():
         return _editor(request, block, form=form, status=400)
+    actor = request_actor(request)
     try:
         saved = services.block_save_draft(
             block=block,
-            user=request.user,
+            actor=actor,
             data=form.data_for_service(),
             expected_revision=form.cleaned_data["revision"],
-            request=request,
         )
-        services.block_submit(
-            block=saved, user=request.user, expected_revision=saved.revision, request=request
-        )
+        services.block_submit(block=saved, actor=actor, expected_revision=saved.revision)
     except StaleRevision as error:
         return _conflict(request, block, error, fragment=False)
     except ValidationError as error:
@@ -257,9 +253,8 @@ def block_request_changes(request, version_pk: int, pk: int):
         try:
             services.block_request_changes(
                 block=block,
-                user=request.user,
+                actor=request_actor(request),
                 comment=form.cleaned_data["comment"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -280,14 +275,16 @@ def block_accept(request, version_pk: int, pk: int):
         try:
             services.block_accept(
                 block=block,
-                user=request.user,
+                actor=request_actor(request),
                 comment=form.cleaned_data["comment"],
-                request=request,
             )
+        except ValidationError as error:
+            apply_errors(form, error)
         except MouError as error:
             return _review_refused(request, block, error, accept_form=form)
-        messages.success(request, f"{block.partner}'s block is accepted.")
-        return redirect(block)
+        else:
+            messages.success(request, f"{block.partner}'s block is accepted.")
+            return redirect(block)
     return _editor(request, block, status=400, accept_form=form, review_open=True)
 
 
@@ -300,10 +297,9 @@ def block_extension(request, version_pk: int, pk: int):
         try:
             services.block_extension_grant(
                 block=block,
-                user=request.user,
+                actor=request_actor(request),
                 until=form.cleaned_data["until"],
                 comment=form.cleaned_data["comment"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.views_helpers import require
+from core.views_helpers import request_actor, require
 from mou import selectors, services
 from mou.models import DraftPdf, MouVersion
 from mou.views.common import version_for
@@ -45,7 +45,7 @@ def _frozen_record(version):
 def document_pdf(request, pk: int):
     version = version_for(request, pk)
     if request.method == "POST":
-        draft = services.draft_pdf_request(version=version, user=request.user, request=request)
+        draft = services.draft_pdf_request(version=version, actor=request_actor(request))
         return (
             redirect("mou:document_pdf", pk=version.pk)
             if not request.htmx

@@ -60,11 +60,10 @@ def version_freeze(request, pk: int):
     try:
         frozen = services.version_freeze(
             version=version,
-            user=request.user,
+            actor=request_actor(request),
             signing_deadline=form.cleaned_data["signing_deadline"],
             countersigner=form.countersigner(),
             leave_out=form.cleaned_data["leave_out"],
-            request=request,
         )
     except ValidationError as error:
         apply_errors(form, error)
@@ -223,8 +222,9 @@ def sign(request, token: str):
     if problem is not None:
         return _problem_page(request, problem, link=link, token=token)
     signature = link.request
+    actor = request_actor(request)
     if request.method == "GET":
-        services.signature_opened(signature=signature, request=request)
+        services.signature_opened(signature=signature, actor=actor)
         return _sign_page(request, token, link)
     form = SignForm(
         request.POST,
@@ -247,7 +247,7 @@ def sign(request, token: str):
             consent=form.cleaned_data["consent"],
             on_behalf=form.cleaned_data["on_behalf"],
             on_behalf_reason=form.cleaned_data["on_behalf_reason"],
-            request=request,
+            actor=actor,
         ),
         f"Thank you. You have signed for {signature.organization}. Everyone who signs "
         "receives the executed MOU by e-mail once the last signature is in.",
@@ -270,7 +270,7 @@ def sign_decline(request, token: str):
         form,
         "decline",
         lambda: services.signature_decline(
-            signature=signature, reason=form.cleaned_data["reason"], request=request
+            signature=signature, reason=form.cleaned_data["reason"], actor=request_actor(request)
         ),
         f"You have declined to sign for {signature.organization}. The coordinator has been "
         "told, with your reason.",
@@ -297,7 +297,7 @@ def sign_hand_over(request, token: str):
             name=form.cleaned_data["name"],
             title=form.cleaned_data["title"],
             email=form.cleaned_data["email"],
-            request=request,
+            actor=request_actor(request),
         ),
         f"Handed over: {form.cleaned_data['name']} has been e-mailed their own signing link. "
         "Your link no longer works.",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.permissions import is_coordinator
 from core.services.submissions import submission_once
-from core.views_helpers import form_sent_before, form_token, require
+from core.views_helpers import form_sent_before, form_token, request_actor, require
 from mou import selectors, services
 from mou.exceptions import MouError
 from mou.forms import RoleTemplateForm, VersionForm
@@ -56,18 +56,18 @@ def version_create(request):
         return redirect(earlier)
     form = VersionForm(request.POST)
     if form.is_valid():
+        actor = request_actor(request)
         try:
             done = submission_once(
                 token=form_token(request),
                 user=request.user,
                 create=lambda: services.version_create(
-                    user=request.user,
+                    actor=actor,
                     title=form.cleaned_data["title"],
                     shared_text=form.cleaned_data["shared_text"],
                     deadline=form.cleaned_data["deadline"],
                     previous=form.cleaned_data["previous"],
                     start_from_previous=bool(form.cleaned_data.get("start_from_previous")),
-                    request=request,
                 ),
                 url_of=lambda version: version.get_absolute_url(),
             )
@@ -98,12 +98,11 @@ def version_edit(request, pk: int):
         try:
             services.version_update(
                 version=version,
-                user=request.user,
+                actor=request_actor(request),
                 title=form.cleaned_data["title"],
                 shared_text=form.cleaned_data["shared_text"],
                 deadline=form.cleaned_data["deadline"],
                 previous=form.cleaned_data["previous"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -122,7 +121,7 @@ def version_delete(request, pk: int):
     version = version_for(request, pk, "mou.version.manage")
     if request.method == "POST" and version.status == MouVersion.Status.DRAFT:
         try:
-            services.version_delete(version=version, user=request.user, request=request)
+            services.version_delete(version=version, actor=request_actor(request))
         except MouError as error:
             return _delete_page(request, version, problem=str(error), status=409)
         messages.success(request, f"Draft “{version.title}” deleted.")
@@ -177,7 +176,7 @@ def version_open(request, pk: int):
     version = version_for(request, pk, "mou.version.manage")
     if request.method == "POST":
         try:
-            blocks = services.version_open(version=version, user=request.user, request=request)
+            blocks = services.version_open(version=version, actor=request_actor(request))
         except ValidationError as error:
             problems = [p for ps in error.message_dict.values() for p in ps]
             return _open_page(request, version, problems=problems, status=400)
@@ -253,9 +252,8 @@ def template_edit(request, pk: int, kind: str):
             services.role_template_save(
                 version=version,
                 kind=kind,
-                user=request.user,
+                actor=request_actor(request),
                 data=form.cleaned_data,
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from mou import services
 from mou.models import MouVersion, RoleBlock
@@ -50,28 +51,33 @@ def late_network(transactional_db):
         for key, p in partners.items()
     }
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Partnership MOU",
         shared_text="## Purpose\n\nTogether.",
         deadline=timezone.now() + timedelta(days=5),
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     blocks = {
         key: RoleBlock.objects.select_related("version", "partner").get(version=version, partner=p)
         for key, p in partners.items()
     }
     services.block_save_draft(
         block=blocks["labs"],
-        user=leads["labs"],
+        actor=Actor.of(leads["labs"]),
         data={"role_in_partnership": "Lab tours."},
         expected_revision=0,
     )
     college = services.block_save_draft(
-        block=blocks["college"], user=leads["college"], data=COMPLETE, expected_revision=0
+        block=blocks["college"],
+        actor=Actor.of(leads["college"]),
+        data=COMPLETE,
+        expected_revision=0,
     )
-    services.block_submit(block=college, user=leads["college"])
+    services.block_submit(block=college, actor=Actor.of(leads["college"]))
     services.block_extension_grant(
-        block=blocks["museum"], user=coordinator, until=timezone.now() + timedelta(days=20)
+        block=blocks["museum"],
+        actor=Actor.of(coordinator),
+        until=timezone.now() + timedelta(days=20),
     )
     # The deadline has passed: the academy and the labs are overdue, the museum has more time.
     MouVersion.objects.filter(pk=version.pk).update(deadline=timezone.now() - timedelta(days=3))

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from mou import services
 from mou.models import RoleBlock
@@ -53,7 +54,7 @@ def network(transactional_db, deadline_next_year):
         )
         people[name] = factories.MembershipFactory(partner=partner, role="lead").user
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Mid-Valley STEM Partnership MOU 2026–27",
         shared_text="## Purpose\n\nA STEM learning community.\n\n## Terms\n\n1. One year.",
         deadline=deadline_next_year,
@@ -130,7 +131,7 @@ def test_mou_journey(page, live_server, signin, axe, network, tmp_path):
         other = RoleBlock.objects.get(version=version, partner__name=name)
         services.block_save_draft(
             block=other,
-            user=network["people"][name],
+            actor=Actor.of(network["people"][name]),
             data={"role_in_partnership": text},
             expected_revision=0,
         )
@@ -201,7 +202,7 @@ def test_mou_journey(page, live_server, signin, axe, network, tmp_path):
 
 def test_a_conflicting_autosave_shows_both_texts_and_stops(page, live_server, signin, network):
     coordinator, version = network["coordinator"], network["version"]
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     lead = network["people"]["Salem-Keizer School District"]
     block = RoleBlock.objects.get(version=version, partner__name="Salem-Keizer School District")
     colleague = factories.MembershipFactory(partner=block.partner, role="editor").user
@@ -211,7 +212,7 @@ def test_a_conflicting_autosave_shows_both_texts_and_stops(page, live_server, si
     # Meanwhile a colleague saves the same block from another session.
     services.block_save_draft(
         block=block,
-        user=colleague,
+        actor=Actor.of(colleague),
         data={"role_in_partnership": "The colleague's text"},
         expected_revision=0,
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from mou import services
 from mou.models import ExecutedPdf, MouVersion, RoleBlock
@@ -53,7 +54,7 @@ def round_ready(transactional_db):
     )
     zone = ZoneInfo(settings.TIME_ZONE)
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Mid-Valley STEM Partnership MOU 2026–27",
         shared_text=(
             "## Purpose\n\nA STEM learning community network.\n\n## Terms\n\n"
@@ -67,12 +68,12 @@ def round_ready(transactional_db):
             name=name, kind="school_district" if "District" in name else "college"
         )
         leads[name] = factories.MembershipFactory(partner=partner, role="lead").user
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     for name, (leader, title, email) in PARTNERS.items():
         block = RoleBlock.objects.get(version=version, partner__name=name)
         block = services.block_save_draft(
             block=block,
-            user=leads[name],
+            actor=Actor.of(leads[name]),
             data={
                 "role_in_partnership": f"{name} brings project-based STEM to its students.",
                 "commitments": "Teacher teams and release days.",
@@ -85,12 +86,12 @@ def round_ready(transactional_db):
             },
             expected_revision=0,
         )
-        block = services.block_submit(block=block, user=leads[name])
-        services.block_accept(block=block, user=coordinator)
+        block = services.block_submit(block=block, actor=Actor.of(leads[name]))
+        services.block_accept(block=block, actor=Actor.of(coordinator))
     late = RoleBlock.objects.get(version=version, partner__name=LATE)
     services.block_save_draft(
         block=late,
-        user=leads[LATE],
+        actor=Actor.of(leads[LATE]),
         data={"commitments": "Family STEM nights"},
         expected_revision=0,
     )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.actor import Actor
 from mou import services
 from mou.models import ExecutedPdf, FrozenMou, MouVersion, SignatureRequest
 from tests.browser.conftest import ARTIFACTS
@@ -78,7 +79,7 @@ def test_versions_and_signing_smoothed(page, live_server, signin, axe, round_rea
     # Freeze, leaving the museum out (the freeze page itself is the signing journey's).
     frozen = services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=21),
         countersigner=services.Countersigner(
             name="Lita Colligan", title="Executive Director", email=coordinator.email
@@ -140,9 +141,12 @@ def test_versions_and_signing_smoothed(page, live_server, signin, axe, round_rea
                 name=name,
                 title=title,
                 consent=True,
+                actor=Actor.system(),
             )
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
-    services.signature_sign(signature=counter, name="Lita Colligan", title="ED", consent=True)
+    services.signature_sign(
+        signature=counter, name="Lita Colligan", title="ED", consent=True, actor=Actor.system()
+    )
     record = ExecutedPdf.objects.get(frozen=frozen)
 
     page.goto(link)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
+from core.actor import Actor
 from mou import services
 from mou.models import MouVersion, RoleBlock
 from partnership.models import Partner
@@ -62,9 +63,9 @@ class Network:
 
 def _submit(block, user, data=None):
     block = services.block_save_draft(
-        block=block, user=user, data=data or COMPLETE, expected_revision=block.revision
+        block=block, actor=Actor.of(user), data=data or COMPLETE, expected_revision=block.revision
     )
-    return services.block_submit(block=block, user=user)
+    return services.block_submit(block=block, actor=Actor.of(user))
 
 
 @pytest.fixture
@@ -86,12 +87,12 @@ def network(coordinator, partner, other_partner, lead, other_lead, deadline) -> 
     workgroup.partners.add(partners["changes"], partners["not_started"])
 
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Mid-Valley STEM Partnership MOU",
         shared_text="## Purpose\n\nWe build a STEM learning community.\n",
         deadline=deadline,
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     version.refresh_from_db()
     blocks = {
         key: RoleBlock.objects.select_related("version", "partner").get(version=version, partner=p)
@@ -99,20 +100,20 @@ def network(coordinator, partner, other_partner, lead, other_lead, deadline) -> 
     }
     block = _submit(blocks["changes"], leads["changes"])
     blocks["changes"] = services.block_request_changes(
-        block=block, user=coordinator, comment=CHANGES_COMMENT
+        block=block, actor=Actor.of(coordinator), comment=CHANGES_COMMENT
     )
     blocks["submitted"] = _submit(blocks["submitted"], leads["submitted"])
     blocks["draft"] = services.block_save_draft(
         block=blocks["draft"],
-        user=leads["draft"],
+        actor=Actor.of(leads["draft"]),
         data={"role_in_partnership": "Engineers visit classrooms."},
         expected_revision=0,
     )
     block = _submit(blocks["accepted"], leads["accepted"])
-    blocks["accepted"] = services.block_accept(block=block, user=coordinator)
+    blocks["accepted"] = services.block_accept(block=block, actor=Actor.of(coordinator))
     blocks["extended"] = services.block_extension_grant(
         block=blocks["extended"],
-        user=coordinator,
+        actor=Actor.of(coordinator),
         until=deadline + timedelta(days=EXTENSION_DAYS),
     )
     return Network(

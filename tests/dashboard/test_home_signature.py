@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.actor import Actor
 from mou import services
 from mou.models import SignatureRequest
 from tests.mou.conftest import OTHER, accepted
@@ -18,12 +19,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def open_version(coordinator, partner, other_partner, lead, other_lead):
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Mid-Valley STEM Partnership MOU",
         shared_text="Terms",
         deadline=timezone.now() + timedelta(days=40),
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     return version
 
 
@@ -34,7 +35,7 @@ def _blocks(version):
 def _freeze(version, coordinator, *, leave_out=()):
     return services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=20),
         countersigner=services.Countersigner(
             name="Lita Coordinator", title="Director", email=coordinator.email
@@ -69,7 +70,13 @@ def test_the_signature_card_follows_the_round_in_constant_queries(
     assert frozen_queries == open_queries
 
     signature = SignatureRequest.objects.get(frozen=frozen, role="partner")
-    services.signature_sign(signature=signature, name="Christy A. Perry", title="Sup", consent=True)
+    services.signature_sign(
+        signature=signature,
+        name="Christy A. Perry",
+        title="Sup",
+        consent=True,
+        actor=Actor.system(),
+    )
     page, _ = _home(client)
     assert "Signed" in page and "Christy A. Perry" in page
 
@@ -77,8 +84,10 @@ def test_the_signature_card_follows_the_round_in_constant_queries(
     assert "was left out of this version" in page
 
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
-    services.signature_sign(signature=counter, name="Lita Coordinator", title="Dir", consent=True)
-    services.executed_pdf_render(frozen_id=frozen.pk)
+    services.signature_sign(
+        signature=counter, name="Lita Coordinator", title="Dir", consent=True, actor=Actor.system()
+    )
+    services.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system())
     page, executed_queries = _home(client)
     assert "Executed" in page and f"/mou/{open_version.pk}/executed.pdf" in page
     assert executed_queries == open_queries
@@ -94,6 +103,6 @@ def test_a_declined_signature_shows_on_the_home(
     signature = SignatureRequest.objects.get(
         frozen=frozen, organization="Chemeketa Community College"
     )
-    services.signature_decline(signature=signature, reason="Board said no.")
+    services.signature_decline(signature=signature, reason="Board said no.", actor=Actor.system())
     page, _ = _home(client_for(other_lead))
     assert "Declined" in page and "Jessica Howard" in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage, Reminder
 from dashboard import views
 from dashboard.exports import COLUMNS
@@ -121,7 +122,7 @@ def test_the_newest_open_version_is_the_default_and_others_can_be_picked(
     client_for, coordinator, network
 ):
     later = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Next year's MOU",
         shared_text="Text",
         deadline=network.deadline + timedelta(days=365),
@@ -223,7 +224,7 @@ def test_exported_overdue_rows_match_the_overdue_filter(client_for, coordinator,
 
 def test_export_cells_cannot_become_formulas(client_for, coordinator, network):
     evil = factories.PartnerFactory(name='=HYPERLINK("http://x")')
-    services.blocks_ensure_for_partner(partner=evil)
+    services.blocks_ensure_for_partner(partner=evil, actor=Actor.system())
     rows = csv_rows(client_for(coordinator).get("/dashboard/export.csv", {"q": "HYPERLINK"}))
     assert rows[1][0] == '\'=HYPERLINK("http://x")'
     sheet = load_workbook(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
+from core.actor import Actor
 from mou import services
 from mou.models import RoleBlock
 
@@ -39,7 +40,7 @@ def deadline():
 @pytest.fixture
 def draft_version(coordinator, deadline):
     return services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Mid-Valley STEM Partnership MOU",
         shared_text="## Purpose\n\nWe build a STEM learning community.\n",
         deadline=deadline,
@@ -48,7 +49,7 @@ def draft_version(coordinator, deadline):
 
 @pytest.fixture
 def version(draft_version, coordinator, partner, other_partner, lead, other_lead):
-    services.version_open(version=draft_version, user=coordinator)
+    services.version_open(version=draft_version, actor=Actor.of(coordinator))
     draft_version.refresh_from_db()
     return draft_version
 
@@ -69,13 +70,13 @@ def other_block(version, other_partner) -> RoleBlock:
 
 def fill(block: RoleBlock, user, data: dict | None = None) -> RoleBlock:
     return services.block_save_draft(
-        block=block, user=user, data=data or COMPLETE, expected_revision=block.revision
+        block=block, actor=Actor.of(user), data=data or COMPLETE, expected_revision=block.revision
     )
 
 
 def submitted(block: RoleBlock, user) -> RoleBlock:
     block = fill(block, user)
-    return services.block_submit(block=block, user=user)
+    return services.block_submit(block=block, actor=Actor.of(user))
 
 
 @pytest.fixture
@@ -99,8 +100,8 @@ TOKEN_IN_LINK = re.compile(r"/mou/sign/([A-Za-z0-9_-]{20,})/")
 
 def accepted(block: RoleBlock, user, coordinator, data: dict | None = None) -> RoleBlock:
     block = fill(block, user, data)
-    block = services.block_submit(block=block, user=user)
-    return services.block_accept(block=block, user=coordinator)
+    block = services.block_submit(block=block, actor=Actor.of(user))
+    return services.block_accept(block=block, actor=Actor.of(coordinator))
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def frozen(
     accepted(other_block, other_lead, coordinator, OTHER)
     return services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=signing_deadline,
         countersigner=countersigner,
     )

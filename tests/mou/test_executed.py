@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from mou import services, tasks
 from mou.exceptions import ImmutableRecord
@@ -38,18 +39,24 @@ def sign_all(frozen, clock=None) -> None:
         name="Christy Perry",
         title="Superintendent",
         consent=True,
+        actor=Actor.system(),
     )
     services.signature_sign(
         signature=request_of(frozen, CHEMEKETA),
         name="Jessica Howard",
         title="President",
         consent=True,
+        actor=Actor.system(),
     )
     if clock is not None:
         clock.shift(timedelta(hours=2))
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
     services.signature_sign(
-        signature=counter, name="Lita Coordinator", title="Executive Director", consent=True
+        signature=counter,
+        name="Lita Coordinator",
+        title="Executive Director",
+        consent=True,
+        actor=Actor.system(),
     )
 
 
@@ -121,7 +128,7 @@ def test_a_retried_or_repeated_render_task_stores_one_file(
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             tasks.executed_pdf_render.delay(frozen.pk)
-            services.executed_pdf_render(frozen_id=frozen.pk)
+            services.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system())
     assert ExecutedPdf.objects.filter(frozen=frozen).count() == 1
     assert ExecutedPdf.objects.get(frozen=frozen).sha256 == first.sha256
     assert len(executed_files(settings)) == 1
@@ -144,21 +151,25 @@ def test_a_render_that_lost_the_race_deletes_its_file_and_keeps_the_first(
         calls["n"] += 1
         if calls["n"] == 2:  # the check under the lock: another worker stores first now
             monkeypatch.setattr(ExecutedPdf.objects, "filter", real_filter)
-            services.executed_pdf_render(frozen_id=frozen.pk)
+            services.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system())
             return real_filter(pk=None)
         return real_filter(*args, **kwargs)
 
     monkeypatch.setattr(ExecutedPdf.objects, "filter", filter_then_race)
-    record = executed.executed_pdf_render(frozen_id=frozen.pk)
+    record = executed.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system())
     assert ExecutedPdf.objects.count() == 1 and record == ExecutedPdf.objects.get()
     assert executed_files(settings) == [Path(record.file.path)]
 
 
 def test_nothing_is_rendered_before_every_signature_is_in(frozen):
     services.signature_sign(
-        signature=request_of(frozen, SALEM), name="Christy Perry", title="Sup", consent=True
+        signature=request_of(frozen, SALEM),
+        name="Christy Perry",
+        title="Sup",
+        consent=True,
+        actor=Actor.system(),
     )
-    assert services.executed_pdf_render(frozen_id=frozen.pk) is None
+    assert services.executed_pdf_render(frozen_id=frozen.pk, actor=Actor.system()) is None
     assert services.executed_pdfs_pending() == 0
     assert not ExecutedPdf.objects.exists()
 
@@ -211,7 +222,7 @@ def test_a_block_with_script_and_remote_images_fetches_nothing_and_shows_no_scri
     accepted(other_block, other_lead, coordinator, hostile)
     frozen = services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=NOW + timedelta(days=20),
         countersigner=countersigner,
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bench.hostile_markdown import HOSTILE_MARKDOWN
 from core import text
+from core.actor import Actor
 from core.text import ALLOWED_TAGS, markdown_render
 from meetings import services as meeting_services
 from mou import services
@@ -44,8 +45,10 @@ def test_saving_a_block_stores_the_html_of_each_text_and_the_renderer_version(bl
 def test_a_review_comment_and_the_version_text_are_stored_as_html_too(
     version, block, lead, coordinator
 ):
-    submitted = services.block_submit(block=fill(block, lead), user=lead)
-    services.block_request_changes(block=submitted, user=coordinator, comment="Add *dates*")
+    submitted = services.block_submit(block=fill(block, lead), actor=Actor.of(lead))
+    services.block_request_changes(
+        block=submitted, actor=Actor.of(coordinator), comment="Add *dates*"
+    )
     assert RoleBlock.objects.get(pk=block.pk).review_comment_html == "<p>Add <em>dates</em></p>\n"
     assert MouVersion.objects.get(pk=version.pk).shared_text_html.startswith("<h2>Purpose</h2>")
     template = version.templates.first()
@@ -75,8 +78,12 @@ def test_the_mou_pages_read_the_stored_html_and_never_run_the_parser(
     version, block, other_block, lead, coordinator, client_for, monkeypatch
 ):
     fill(block, lead, {**COMPLETE, "commitments": "**Two** teams"})
-    submitted = services.block_submit(block=RoleBlock.objects.get(pk=block.pk), user=lead)
-    services.block_request_changes(block=submitted, user=coordinator, comment="Add *dates*")
+    submitted = services.block_submit(
+        block=RoleBlock.objects.get(pk=block.pk), actor=Actor.of(lead)
+    )
+    services.block_request_changes(
+        block=submitted, actor=Actor.of(coordinator), comment="Add *dates*"
+    )
     guidance = version.templates.get(kind=block.partner.kind).guidance_html
     monkeypatch.setattr(text, "_parser", _refuse)
     pages = [
@@ -159,12 +166,16 @@ def test_a_carried_over_block_keeps_the_stored_html_without_converting_again(
 ):
     fill(block, lead, {**COMPLETE, "commitments": "**Two** teams"})
     nxt = services.version_create(
-        user=coordinator, title="Next", shared_text="Next", deadline=deadline, previous=version
+        actor=Actor.of(coordinator),
+        title="Next",
+        shared_text="Next",
+        deadline=deadline,
+        previous=version,
     )
     calls = []
     real = text._parser
     monkeypatch.setattr(text, "_parser", lambda: calls.append(1) or real())
-    services.version_open(version=nxt, user=coordinator)
+    services.version_open(version=nxt, actor=Actor.of(coordinator))
     carried = RoleBlock.objects.get(version=nxt, partner=block.partner)
     assert carried.commitments_html == "<p><strong>Two</strong> teams</p>\n"
     assert carried.markdown_version == text.MARKDOWN_VERSION

@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from weasyprint import HTML
 
+from core.actor import Actor
 from mou import services
 from mou.models import DraftPdf
 from mou.pdf_fetcher import StaticOnlyFetcher, static_file_uri
@@ -56,13 +57,13 @@ def test_the_task_renders_every_partners_role_with_draft_mark_and_page_numbers(
 ):
     third = factories.PartnerFactory(name="Oregon State University", kind="college")
     factories.MembershipFactory(partner=third, role="lead")
-    (third_block,) = services.blocks_ensure_for_partner(partner=third)
+    (third_block,) = services.blocks_ensure_for_partner(partner=third, actor=Actor.system())
     fill(block, lead)
     fill(other_block, other_lead, {"role_in_partnership": "Chemeketa offers dual-credit math."})
     third_lead = third.memberships.get().user
     fill(third_block, third_lead, {"role_in_partnership": "OSU trains pre-service teachers."})
     with django_capture_on_commit_callbacks(execute=True):
-        draft = services.draft_pdf_request(version=version, user=coordinator)
+        draft = services.draft_pdf_request(version=version, actor=Actor.of(coordinator))
     draft.refresh_from_db()
     assert draft.status == DraftPdf.Status.READY, draft.error
     data = draft.file.read()
@@ -143,7 +144,7 @@ def test_a_failed_render_is_recorded_and_shown(version, coordinator, monkeypatch
 
     monkeypatch.setattr("mou.services.pdf.document_pdf_bytes", broken)
     draft = DraftPdf.objects.create(version=version, requested_by=coordinator)
-    services.draft_pdf_render(draft_id=draft.pk)
+    services.draft_pdf_render(draft_id=draft.pk, actor=Actor.system())
     draft.refresh_from_db()
     assert draft.status == DraftPdf.Status.FAILED
     assert "fonts missing" in draft.error
@@ -152,9 +153,9 @@ def test_a_failed_render_is_recorded_and_shown(version, coordinator, monkeypatch
 
 
 def test_a_pending_request_is_reused_until_it_looks_lost(version, coordinator):
-    first = services.draft_pdf_request(version=version, user=coordinator)
-    assert services.draft_pdf_request(version=version, user=coordinator) == first
+    first = services.draft_pdf_request(version=version, actor=Actor.of(coordinator))
+    assert services.draft_pdf_request(version=version, actor=Actor.of(coordinator)) == first
     with time_machine.travel(first.requested_at + timedelta(minutes=11), tick=False):
-        later = services.draft_pdf_request(version=version, user=coordinator)
+        later = services.draft_pdf_request(version=version, actor=Actor.of(coordinator))
     assert later != first
     assert DraftPdf.objects.count() == 2

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from mou import services
 from mou.models import DraftPdf, ExecutedPdf, MouVersion, SignatureRequest
 from tests.mou.conftest import COMPLETE, accepted, submitted, token_for
@@ -195,7 +196,7 @@ def people(request, coordinator, nobody, other_lead, viewer, editor, lead):
 @pytest.fixture
 def world(version, block, coordinator, lead, deadline, other_partner):
     draft = services.version_create(
-        user=coordinator, title="Drafting", shared_text="", deadline=deadline
+        actor=Actor.of(coordinator), title="Drafting", shared_text="", deadline=deadline
     )
     return {
         "version": version.pk,
@@ -213,7 +214,7 @@ def _freeze(world: dict, coordinator):
     accepted(world["block_obj"], world["lead"], coordinator)
     return services.version_freeze(
         version=MouVersion.objects.get(pk=world["version"]),
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=20),
         countersigner=services.Countersigner(
             name=coordinator.full_name, title="Director", email=coordinator.email
@@ -225,9 +226,15 @@ def _freeze(world: dict, coordinator):
 def _execute(frozen) -> None:
     for signature in SignatureRequest.objects.filter(frozen=frozen).order_by("-role"):
         services.signature_sign(
-            signature=signature, name=signature.signer_name, title="Head", consent=True
+            signature=signature,
+            name=signature.signer_name,
+            title="Head",
+            consent=True,
+            actor=Actor.system(),
         )
-    services.executed_pdf_render(frozen_id=frozen.pk)  # the task, which runs after a commit
+    services.executed_pdf_render(
+        frozen_id=frozen.pk, actor=Actor.system()
+    )  # the task, which runs after a commit
 
 
 def _prepare(case: Case, world: dict, coordinator) -> dict:
@@ -308,7 +315,9 @@ def test_the_other_partners_block_is_refused_when_the_url_is_edited(
 def test_a_block_under_another_version_id_is_not_found(
     version, block, lead, client_for, coordinator, deadline
 ):
-    other = services.version_create(user=coordinator, title="x", shared_text="", deadline=deadline)
+    other = services.version_create(
+        actor=Actor.of(coordinator), title="x", shared_text="", deadline=deadline
+    )
     assert client_for(lead).get(f"/mou/{other.pk}/blocks/{block.pk}/").status_code == 404
 
 

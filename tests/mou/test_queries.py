@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.actor import Actor
 from mou import services
 from mou.models import RoleBlock
 from tests import factories
@@ -14,9 +15,11 @@ def grow(version, n: int) -> None:
     """Add ``n`` partners with a lead, a started block and a last editor each."""
     for _ in range(n):
         membership = factories.MembershipFactory(role="lead")
-        (block,) = services.blocks_ensure_for_partner(partner=membership.partner)
+        (block,) = services.blocks_ensure_for_partner(
+            partner=membership.partner, actor=Actor.system()
+        )
         services.block_save_draft(
-            block=block, user=membership.user, data=COMPLETE, expected_revision=0
+            block=block, actor=Actor.of(membership.user), data=COMPLETE, expected_revision=0
         )
     assert RoleBlock.objects.filter(version=version).count() >= n
 
@@ -61,7 +64,7 @@ def test_list_pages_have_pinned_query_counts(
     grow(version, 17)  # twenty blocks
     for _ in range(3):  # and a few more versions for the version list
         services.version_create(
-            user=factories.UserFactory(is_coordinator=True),
+            actor=Actor.of(factories.UserFactory(is_coordinator=True)),
             title="More",
             shared_text="",
             deadline=version.deadline,
@@ -75,13 +78,16 @@ def test_block_history_page_query_count_does_not_grow_with_revisions(
 ):
     client = client_for(lead)
     saved = services.block_save_draft(
-        block=block, user=lead, data={"commitments": "1"}, expected_revision=0
+        block=block, actor=Actor.of(lead), data={"commitments": "1"}, expected_revision=0
     )
     with django_assert_num_queries(9):
         client.get(f"/mou/{version.pk}/blocks/{block.pk}/history/")
     for n in range(2, 12):
         saved = services.block_save_draft(
-            block=saved, user=lead, data={"commitments": str(n)}, expected_revision=saved.revision
+            block=saved,
+            actor=Actor.of(lead),
+            data={"commitments": str(n)},
+            expected_revision=saved.revision,
         )
     with django_assert_num_queries(9):
         client.get(f"/mou/{version.pk}/blocks/{block.pk}/history/")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import ReminderSchedule
 from core.services import reminders
 from mou import services
@@ -16,12 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def version(coordinator, partner, lead):
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="MOU",
         shared_text="Purpose",
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     return version
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from mou import services
 from mou.exceptions import EditingClosed, NotAllowed, StaleRevision, TransitionNotAllowed
@@ -33,7 +34,10 @@ def test_version_create_copies_the_default_templates_with_the_school_district_mo
     coordinator, deadline
 ):
     version = services.version_create(
-        user=coordinator, title="MOU 2026–27", shared_text="## Purpose", deadline=deadline
+        actor=Actor.of(coordinator),
+        title="MOU 2026–27",
+        shared_text="## Purpose",
+        deadline=deadline,
     )
     assert version.status == MouVersion.Status.DRAFT
     assert version.number >= 1
@@ -48,11 +52,15 @@ def test_version_create_copies_the_previous_versions_templates(coordinator, vers
     services.role_template_save(
         version=version,
         kind="school_district",
-        user=coordinator,
+        actor=Actor.of(coordinator),
         data={"title": "District (revised)", "guidance": "New guidance"},
     )
     later = services.version_create(
-        user=coordinator, title="Next", shared_text="", deadline=deadline, previous=version
+        actor=Actor.of(coordinator),
+        title="Next",
+        shared_text="",
+        deadline=deadline,
+        previous=version,
     )
     assert RoleTemplate.objects.get(version=later, kind="school_district").title == (
         "District (revised)"
@@ -65,11 +73,13 @@ def test_version_create_copies_the_previous_versions_templates(coordinator, vers
 
 def test_only_coordinators_manage_versions(lead, deadline, draft_version):
     with pytest.raises(NotAllowed):
-        services.version_create(user=lead, title="x", shared_text="", deadline=deadline)
+        services.version_create(actor=Actor.of(lead), title="x", shared_text="", deadline=deadline)
     with pytest.raises(NotAllowed):
-        services.version_open(version=draft_version, user=lead)
+        services.version_open(version=draft_version, actor=Actor.of(lead))
     with pytest.raises(NotAllowed):
-        services.role_template_save(version=draft_version, kind="school", user=lead, data={})
+        services.role_template_save(
+            version=draft_version, kind="school", actor=Actor.of(lead), data={}
+        )
 
 
 def test_version_update_allowed_while_draft_or_open_and_refused_when_frozen(
@@ -77,7 +87,7 @@ def test_version_update_allowed_while_draft_or_open_and_refused_when_frozen(
 ):
     services.version_update(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Renamed",
         shared_text="Terms",
         deadline=deadline + timedelta(days=3),
@@ -88,7 +98,7 @@ def test_version_update_allowed_while_draft_or_open_and_refused_when_frozen(
     with pytest.raises(ValidationError) as excinfo:
         services.version_update(
             version=version,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             title="x",
             shared_text="",
             deadline=timezone.now() - timedelta(hours=1),
@@ -97,7 +107,11 @@ def test_version_update_allowed_while_draft_or_open_and_refused_when_frozen(
     MouVersion.objects.filter(pk=version.pk).update(status=MouVersion.Status.FROZEN)
     with pytest.raises(TransitionNotAllowed):
         services.version_update(
-            version=version, user=coordinator, title="x", shared_text="", deadline=deadline
+            version=version,
+            actor=Actor.of(coordinator),
+            title="x",
+            shared_text="",
+            deadline=deadline,
         )
 
 
@@ -106,7 +120,7 @@ def test_version_update_refuses_a_new_previous_once_open(coordinator, version, d
     with pytest.raises(ValidationError):
         services.version_update(
             version=version,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             title=version.title,
             shared_text="",
             deadline=deadline,
@@ -119,7 +133,10 @@ def test_template_edit_refused_on_a_frozen_version(coordinator, version):
     version.refresh_from_db()
     with pytest.raises(TransitionNotAllowed):
         services.role_template_save(
-            version=version, kind="school_district", user=coordinator, data={"title": "x"}
+            version=version,
+            kind="school_district",
+            actor=Actor.of(coordinator),
+            data={"title": "x"},
         )
 
 
@@ -142,7 +159,7 @@ def test_opening_gives_every_active_partner_a_block_and_emails_each_lead(
     inactive = factories.PartnerFactory(status=Partner.Status.INACTIVE)
     factories.MembershipFactory(partner=prospective, role="lead")
     with django_capture_on_commit_callbacks(execute=True):
-        blocks = services.version_open(version=draft_version, user=coordinator)
+        blocks = services.version_open(version=draft_version, actor=Actor.of(coordinator))
     draft_version.refresh_from_db()
     assert draft_version.status == MouVersion.Status.OPEN
     assert draft_version.opened_by == coordinator
@@ -166,7 +183,7 @@ def test_opening_gives_every_active_partner_a_block_and_emails_each_lead(
 def test_the_opening_email_links_straight_to_the_block_and_signs_the_lead_in(
     coordinator, draft_version, partner, lead, client, deadline
 ):
-    services.version_open(version=draft_version, user=coordinator)
+    services.version_open(version=draft_version, actor=Actor.of(coordinator))
     block = RoleBlock.objects.get(version=draft_version, partner=partner)
     message = OutboxMessage.objects.get(kind="mou_opened", to_email=lead.email)
     assert partner.name in message.body_text
@@ -184,7 +201,7 @@ def test_the_opening_email_links_straight_to_the_block_and_signs_the_lead_in(
 def test_the_opening_link_lasts_until_a_week_after_the_deadline(
     coordinator, draft_version, partner, lead, client, deadline
 ):
-    services.version_open(version=draft_version, user=coordinator)
+    services.version_open(version=draft_version, actor=Actor.of(coordinator))
     message = OutboxMessage.objects.get(kind="mou_opened", to_email=lead.email)
     link = LINK.search(message.body_text).group(0)
     with time_machine.travel(deadline + timedelta(days=6), tick=False):
@@ -197,13 +214,13 @@ def test_the_opening_link_lasts_until_a_week_after_the_deadline(
 def test_opening_is_refused_twice_and_after_the_deadline(coordinator, draft_version, deadline):
     with time_machine.travel(deadline + timedelta(minutes=1), tick=False):
         with pytest.raises(ValidationError) as excinfo:
-            services.version_open(version=draft_version, user=coordinator)
+            services.version_open(version=draft_version, actor=Actor.of(coordinator))
         assert "deadline" in excinfo.value.message_dict
     draft_version.refresh_from_db()
     assert draft_version.status == MouVersion.Status.DRAFT
-    services.version_open(version=draft_version, user=coordinator)
+    services.version_open(version=draft_version, actor=Actor.of(coordinator))
     with pytest.raises(TransitionNotAllowed):
-        services.version_open(version=draft_version, user=coordinator)
+        services.version_open(version=draft_version, actor=Actor.of(coordinator))
 
 
 def test_opening_carries_each_partners_block_over_from_the_previous_version(
@@ -212,9 +229,13 @@ def test_opening_carries_each_partners_block_over_from_the_previous_version(
     fill(block, lead)
     newcomer = factories.PartnerFactory(name="Oregon Museum of Science")
     later = services.version_create(
-        user=coordinator, title="Next", shared_text="", deadline=deadline, previous=version
+        actor=Actor.of(coordinator),
+        title="Next",
+        shared_text="",
+        deadline=deadline,
+        previous=version,
     )
-    services.version_open(version=later, user=coordinator)
+    services.version_open(version=later, actor=Actor.of(coordinator))
     carried = RoleBlock.objects.get(version=later, partner=partner)
     assert carried.carried_over_from == RoleBlock.objects.get(pk=block.pk)
     for name, value in COMPLETE.items():
@@ -241,7 +262,7 @@ def test_a_partner_that_joins_while_a_version_is_open_gets_a_block_and_an_email(
     newcomer = factories.PartnerFactory(name="Willamette University", kind="college")
     newcomer_lead = factories.MembershipFactory(partner=newcomer, role="lead").user
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.blocks_ensure_for_partner(partner=newcomer, actor=coordinator)
+        created = services.blocks_ensure_for_partner(partner=newcomer, actor=Actor.of(coordinator))
     assert [b.partner for b in created] == [newcomer]
     assert created[0].version == version
     assert [m.to[0] for m in mailoutbox] == [newcomer_lead.email]
@@ -253,7 +274,7 @@ def test_a_partner_that_joins_while_a_version_is_open_gets_a_block_and_an_email(
     assert event.data["late_joiner"] is True
     # Calling it again changes nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.blocks_ensure_for_partner(partner=newcomer) == []
+        assert services.blocks_ensure_for_partner(partner=newcomer, actor=Actor.system()) == []
     assert RoleBlock.objects.filter(partner=newcomer).count() == 1
     assert len(mailoutbox) == 1
 
@@ -262,9 +283,11 @@ def test_blocks_ensure_does_nothing_for_inactive_partners_or_without_an_open_ver
     draft_version,
 ):
     inactive = factories.PartnerFactory(status=Partner.Status.INACTIVE)
-    assert services.blocks_ensure_for_partner(partner=inactive) == []
+    assert services.blocks_ensure_for_partner(partner=inactive, actor=Actor.system()) == []
     active = factories.PartnerFactory()
-    assert services.blocks_ensure_for_partner(partner=active) == []  # only a draft exists
+    assert (
+        services.blocks_ensure_for_partner(partner=active, actor=Actor.system()) == []
+    )  # only a draft exists
     assert not RoleBlock.objects.exists()
 
 
@@ -273,15 +296,19 @@ def test_blocks_ensure_carries_over_for_a_returning_partner(
 ):
     fill(block, lead)
     later = services.version_create(
-        user=coordinator, title="Next", shared_text="", deadline=deadline, previous=version
+        actor=Actor.of(coordinator),
+        title="Next",
+        shared_text="",
+        deadline=deadline,
+        previous=version,
     )
     Partner.objects.filter(pk=block.partner_id).update(status=Partner.Status.INACTIVE)
-    services.version_open(version=later, user=coordinator)
+    services.version_open(version=later, actor=Actor.of(coordinator))
     assert not RoleBlock.objects.filter(version=later, partner_id=block.partner_id).exists()
     partner = Partner.objects.get(pk=block.partner_id)
     partner.status = Partner.Status.ACTIVE
     partner.save()
-    (created,) = services.blocks_ensure_for_partner(partner=partner)
+    (created,) = services.blocks_ensure_for_partner(partner=partner, actor=Actor.system())
     assert created.version == later
     assert created.carried_over_from_id == block.pk
     assert created.role_in_partnership == COMPLETE["role_in_partnership"]
@@ -293,7 +320,7 @@ def test_blocks_ensure_carries_over_for_a_returning_partner(
 def test_a_partial_draft_saves_and_starts_the_block(block, lead):
     saved = services.block_save_draft(
         block=block,
-        user=lead,
+        actor=Actor.of(lead),
         data={"role_in_partnership": "We host teacher teams."},
         expected_revision=0,
     )
@@ -309,7 +336,7 @@ def test_a_partial_draft_saves_and_starts_the_block(block, lead):
     assert event.data["from"] == "not_started" and event.data["to"] == "draft"
     # A second save is an edit, not a new start.
     services.block_save_draft(
-        block=saved, user=lead, data={"commitments": "Release time"}, expected_revision=1
+        block=saved, actor=Actor.of(lead), data={"commitments": "Release time"}, expected_revision=1
     )
     assert len(events("mou.block_started")) == 1
 
@@ -317,7 +344,7 @@ def test_a_partial_draft_saves_and_starts_the_block(block, lead):
 def test_an_editor_may_draft_and_an_unchanged_save_keeps_the_revision(block, editor):
     saved = fill(block, editor)
     again = services.block_save_draft(
-        block=saved, user=editor, data=COMPLETE, expected_revision=saved.revision
+        block=saved, actor=Actor.of(editor), data=COMPLETE, expected_revision=saved.revision
     )
     assert again.revision == saved.revision
     assert saved.history.count() == 2  # created + one save
@@ -328,7 +355,7 @@ def test_only_the_partners_lead_and_editors_may_draft(block, who, request):
     user = request.getfixturevalue(who)
     with pytest.raises(NotAllowed):
         services.block_save_draft(
-            block=block, user=user, data={"commitments": "x"}, expected_revision=0
+            block=block, actor=Actor.of(user), data={"commitments": "x"}, expected_revision=0
         )
     block.refresh_from_db()
     assert block.commitments == "" and block.revision == 0
@@ -338,21 +365,21 @@ def test_a_stale_revision_is_refused_and_nothing_is_overwritten(block, lead, edi
     fill(block, lead)  # revision 1 now
     with pytest.raises(StaleRevision) as excinfo:
         services.block_save_draft(
-            block=block, user=editor, data={"commitments": "Mine"}, expected_revision=0
+            block=block, actor=Actor.of(editor), data={"commitments": "Mine"}, expected_revision=0
         )
     assert excinfo.value.block.revision == 1
     assert excinfo.value.submitted == {"commitments": "Mine"}
     block.refresh_from_db()
     assert block.commitments == COMPLETE["commitments"]
     with pytest.raises(StaleRevision):
-        services.block_submit(block=block, user=editor, expected_revision=0)
+        services.block_submit(block=block, actor=Actor.of(editor), expected_revision=0)
 
 
 def test_invalid_email_and_overlong_text_are_refused_whole(block, lead):
     with pytest.raises(ValidationError) as excinfo:
         services.block_save_draft(
             block=block,
-            user=lead,
+            actor=Actor.of(lead),
             data={"signing_leader_email": "not an address", "commitments": "kept?"},
             expected_revision=0,
         )
@@ -360,7 +387,7 @@ def test_invalid_email_and_overlong_text_are_refused_whole(block, lead):
     with pytest.raises(ValidationError) as excinfo:
         services.block_save_draft(
             block=block,
-            user=lead,
+            actor=Actor.of(lead),
             data={"role_in_partnership": "x" * 50_000},
             expected_revision=0,
         )
@@ -372,7 +399,7 @@ def test_invalid_email_and_overlong_text_are_refused_whole(block, lead):
 def test_control_characters_are_stripped_and_markup_is_stored_as_typed(block, lead):
     saved = services.block_save_draft(
         block=block,
-        user=lead,
+        actor=Actor.of(lead),
         data={
             "role_in_partnership": "A\x00B\x07C <script>alert(1)</script>",
             "contact_name": "  Dana  ",
@@ -389,18 +416,21 @@ def test_control_characters_are_stripped_and_markup_is_stored_as_typed(block, le
 def test_editing_closes_at_the_deadline(block, lead, deadline):
     with time_machine.travel(deadline, tick=False):
         saved = services.block_save_draft(
-            block=block, user=lead, data={"commitments": "Just in time"}, expected_revision=0
+            block=block,
+            actor=Actor.of(lead),
+            data={"commitments": "Just in time"},
+            expected_revision=0,
         )
     with time_machine.travel(deadline + timedelta(seconds=1), tick=False):
         with pytest.raises(EditingClosed) as excinfo:
             services.block_save_draft(
-                block=saved, user=lead, data={"commitments": "Late"}, expected_revision=1
+                block=saved, actor=Actor.of(lead), data={"commitments": "Late"}, expected_revision=1
             )
         assert "October 15" in str(excinfo.value)
         assert "America/Los_Angeles" in str(excinfo.value)
         fill_all = dict(COMPLETE)
         with pytest.raises(EditingClosed):
-            services.block_submit(block=saved, user=lead)
+            services.block_submit(block=saved, actor=Actor.of(lead))
     saved.refresh_from_db()
     assert saved.commitments == "Just in time"
     assert fill_all  # the data was complete: the deadline alone refused it
@@ -420,18 +450,18 @@ def test_an_extension_reopens_editing_for_that_partner_only(
         with django_capture_on_commit_callbacks(execute=True):
             services.block_extension_grant(
                 block=block,
-                user=coordinator,
+                actor=Actor.of(coordinator),
                 until=deadline + timedelta(days=5),
                 comment="Board meets on the 18th.",
             )
         saved = services.block_save_draft(
-            block=block, user=lead, data=COMPLETE, expected_revision=0
+            block=block, actor=Actor.of(lead), data=COMPLETE, expected_revision=0
         )
-        services.block_submit(block=saved, user=lead)
+        services.block_submit(block=saved, actor=Actor.of(lead))
         with pytest.raises(EditingClosed):
             services.block_save_draft(
                 block=other_block,
-                user=other_lead,
+                actor=Actor.of(other_lead),
                 data={"commitments": "x"},
                 expected_revision=0,
             )
@@ -450,11 +480,11 @@ def test_an_extension_reopens_editing_for_that_partner_only(
 def test_editing_closes_when_the_extension_ends(block, lead, coordinator, deadline):
     until = deadline + timedelta(days=2)
     with time_machine.travel(deadline - timedelta(days=1), tick=False):
-        services.block_extension_grant(block=block, user=coordinator, until=until)
+        services.block_extension_grant(block=block, actor=Actor.of(coordinator), until=until)
     late = time_machine.travel(until + timedelta(seconds=1), tick=False)
     with late, pytest.raises(EditingClosed):
         services.block_save_draft(
-            block=block, user=lead, data={"commitments": "x"}, expected_revision=0
+            block=block, actor=Actor.of(lead), data={"commitments": "x"}, expected_revision=0
         )
 
 
@@ -464,15 +494,17 @@ def test_an_extension_must_end_in_the_future_and_after_the_deadline(
     with time_machine.travel(deadline - timedelta(days=3), tick=False):
         with pytest.raises(ValidationError):
             services.block_extension_grant(
-                block=block, user=coordinator, until=deadline - timedelta(days=1)
+                block=block, actor=Actor.of(coordinator), until=deadline - timedelta(days=1)
             )
         with pytest.raises(ValidationError):
             services.block_extension_grant(
-                block=block, user=coordinator, until=timezone.now() - timedelta(minutes=1)
+                block=block,
+                actor=Actor.of(coordinator),
+                until=timezone.now() - timedelta(minutes=1),
             )
         with pytest.raises(NotAllowed):
             services.block_extension_grant(
-                block=block, user=lead, until=deadline + timedelta(days=1)
+                block=block, actor=Actor.of(lead), until=deadline + timedelta(days=1)
             )
     block.refresh_from_db()
     assert block.extension_until is None
@@ -484,7 +516,7 @@ def test_an_extension_must_end_in_the_future_and_after_the_deadline(
 def test_an_incomplete_block_cannot_be_submitted_and_the_missing_fields_are_named(block, lead):
     saved = fill(block, lead, {"role_in_partnership": "Only this", "contact_phone": "1"})
     with pytest.raises(ValidationError) as excinfo:
-        services.block_submit(block=saved, user=lead)
+        services.block_submit(block=saved, actor=Actor.of(lead))
     missing = excinfo.value.message_dict
     assert set(missing) == {
         "commitments",
@@ -508,12 +540,17 @@ def test_submit_then_no_more_edits(block, lead, editor):
     assert event.data == {"from": "draft", "to": "submitted", "revision": saved.revision}
     with pytest.raises(EditingClosed):
         services.block_save_draft(
-            block=saved, user=editor, data={"commitments": "x"}, expected_revision=saved.revision
+            block=saved,
+            actor=Actor.of(editor),
+            data={"commitments": "x"},
+            expected_revision=saved.revision,
         )
     with pytest.raises(EditingClosed):
-        services.block_submit(block=saved, user=lead)
+        services.block_submit(block=saved, actor=Actor.of(lead))
     with pytest.raises(NotAllowed):
-        services.block_submit(block=saved, user=factories.UserFactory(is_coordinator=True))
+        services.block_submit(
+            block=saved, actor=Actor.of(factories.UserFactory(is_coordinator=True))
+        )
 
 
 def test_request_changes_needs_a_comment_and_emails_the_leads(
@@ -522,13 +559,13 @@ def test_request_changes_needs_a_comment_and_emails_the_leads(
     saved = submitted(block, lead)
     for empty in ["", "   \n "]:
         with pytest.raises(ValidationError) as excinfo:
-            services.block_request_changes(block=saved, user=coordinator, comment=empty)
+            services.block_request_changes(block=saved, actor=Actor.of(coordinator), comment=empty)
         assert "comment" in excinfo.value.message_dict
     saved.refresh_from_db()
     assert saved.status == RoleBlock.Status.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True):
         changed = services.block_request_changes(
-            block=saved, user=coordinator, comment="Name the two prototype schools."
+            block=saved, actor=Actor.of(coordinator), comment="Name the two prototype schools."
         )
     assert changed.status == RoleBlock.Status.CHANGES_REQUESTED
     assert changed.review_comment == "Name the two prototype schools."
@@ -552,18 +589,18 @@ def test_request_changes_needs_a_comment_and_emails_the_leads(
 
 def test_the_lead_revises_after_changes_requested_and_resubmits(block, lead, coordinator):
     saved = submitted(block, lead)
-    services.block_request_changes(block=saved, user=coordinator, comment="More detail")
+    services.block_request_changes(block=saved, actor=Actor.of(coordinator), comment="More detail")
     saved.refresh_from_db()
     revised = services.block_save_draft(
         block=saved,
-        user=lead,
+        actor=Actor.of(lead),
         data={"commitments": "Three teacher teams"},
         expected_revision=saved.revision,
     )
     assert revised.status == RoleBlock.Status.CHANGES_REQUESTED  # still owed
-    again = services.block_submit(block=revised, user=lead)
+    again = services.block_submit(block=revised, actor=Actor.of(lead))
     assert again.status == RoleBlock.Status.SUBMITTED
-    accepted = services.block_accept(block=again, user=coordinator)
+    accepted = services.block_accept(block=again, actor=Actor.of(coordinator))
     assert accepted.status == RoleBlock.Status.ACCEPTED
     assert [
         e.data["to"]
@@ -585,7 +622,7 @@ def test_only_a_submitted_block_can_be_accepted(block, coordinator, status):
     RoleBlock.objects.filter(pk=block.pk).update(status=status)
     block.refresh_from_db()
     with pytest.raises(TransitionNotAllowed):
-        services.block_accept(block=block, user=coordinator)
+        services.block_accept(block=block, actor=Actor.of(coordinator))
 
 
 @pytest.mark.parametrize("status", ["not_started", "draft", "changes_requested"])
@@ -593,12 +630,27 @@ def test_changes_can_be_requested_only_on_submitted_or_accepted_blocks(block, co
     RoleBlock.objects.filter(pk=block.pk).update(status=status)
     block.refresh_from_db()
     with pytest.raises(TransitionNotAllowed):
-        services.block_request_changes(block=block, user=coordinator, comment="x")
+        services.block_request_changes(block=block, actor=Actor.of(coordinator), comment="x")
+
+
+def test_accepting_validates_the_block_like_the_other_reviews(block, lead, coordinator):
+    saved = submitted(block, lead)
+    # A value that never came through a form or a service (an import, a hand edit).
+    RoleBlock.objects.filter(pk=saved.pk).update(signing_leader_email="not-an-address")
+    saved.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.block_accept(block=saved, actor=Actor.of(coordinator))
+    assert "signing_leader_email" in refused.value.message_dict
+    saved.refresh_from_db()
+    assert saved.status == RoleBlock.Status.SUBMITTED
+    assert not BlockReview.objects.filter(block=saved).exists()
 
 
 def test_an_accepted_block_can_be_sent_back(block, lead, coordinator):
-    accepted = services.block_accept(block=submitted(block, lead), user=coordinator)
-    back = services.block_request_changes(block=accepted, user=coordinator, comment="One more")
+    accepted = services.block_accept(block=submitted(block, lead), actor=Actor.of(coordinator))
+    back = services.block_request_changes(
+        block=accepted, actor=Actor.of(coordinator), comment="One more"
+    )
     assert back.status == RoleBlock.Status.CHANGES_REQUESTED
 
 
@@ -607,9 +659,9 @@ def test_only_coordinators_review(block, lead, who, request):
     saved = submitted(block, lead)
     user = request.getfixturevalue(who)
     with pytest.raises(NotAllowed):
-        services.block_accept(block=saved, user=user)
+        services.block_accept(block=saved, actor=Actor.of(user))
     with pytest.raises(NotAllowed):
-        services.block_request_changes(block=saved, user=user, comment="x")
+        services.block_request_changes(block=saved, actor=Actor.of(user), comment="x")
 
 
 def test_nothing_changes_once_the_version_is_no_longer_open(block, lead, coordinator):
@@ -617,13 +669,16 @@ def test_nothing_changes_once_the_version_is_no_longer_open(block, lead, coordin
     MouVersion.objects.filter(pk=block.version_id).update(status=MouVersion.Status.FROZEN)
     saved = RoleBlock.objects.get(pk=block.pk)
     with pytest.raises(TransitionNotAllowed):
-        services.block_accept(block=saved, user=coordinator)
+        services.block_accept(block=saved, actor=Actor.of(coordinator))
     with pytest.raises(TransitionNotAllowed):
-        services.block_request_changes(block=saved, user=coordinator, comment="x")
+        services.block_request_changes(block=saved, actor=Actor.of(coordinator), comment="x")
     RoleBlock.objects.filter(pk=block.pk).update(status=RoleBlock.Status.DRAFT)
     with pytest.raises(EditingClosed) as excinfo:
         services.block_save_draft(
-            block=saved, user=lead, data={"commitments": "x"}, expected_revision=saved.revision
+            block=saved,
+            actor=Actor.of(lead),
+            data={"commitments": "x"},
+            expected_revision=saved.revision,
         )
     assert "frozen" in str(excinfo.value)
 
@@ -633,7 +688,7 @@ def test_markup_in_a_comment_is_escaped_in_the_html_email(
 ):
     saved = submitted(block, lead)
     services.block_request_changes(
-        block=saved, user=coordinator, comment="<script>alert('x')</script> & more"
+        block=saved, actor=Actor.of(coordinator), comment="<script>alert('x')</script> & more"
     )
     message = OutboxMessage.objects.get(kind="mou_changes_requested")
     assert "<script>" not in message.body_html
@@ -643,12 +698,12 @@ def test_markup_in_a_comment_is_escaped_in_the_html_email(
 
 def test_markup_in_a_version_title_is_escaped_in_the_html_email(coordinator, deadline, lead):
     version = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="<b>MOU</b> <script>x()</script>",
         shared_text="",
         deadline=deadline,
     )
-    services.version_open(version=version, user=coordinator)
+    services.version_open(version=version, actor=Actor.of(coordinator))
     message = OutboxMessage.objects.get(kind="mou_opened")
     assert "<script>" not in message.body_html and "<b>MOU" not in message.body_html
     assert "&lt;b&gt;MOU&lt;/b&gt;" in message.body_html
@@ -663,12 +718,12 @@ def test_changed_since_the_coordinator_last_looked(version, block, lead, coordin
 
     row = version_blocks(version=version, user=coordinator).get(pk=block.pk)
     assert row.seen_revision is None
-    services.block_mark_seen(block=block, user=coordinator)
+    services.block_mark_seen(block=block, actor=Actor.of(coordinator))
     assert version_blocks(version=version, user=coordinator).get(pk=block.pk).seen_revision == 0
     fill(block, lead)
     row = version_blocks(version=version, user=coordinator).get(pk=block.pk)
     assert row.revision == 1 and row.seen_revision == 0
-    services.block_mark_seen(block=row, user=coordinator)
+    services.block_mark_seen(block=row, actor=Actor.of(coordinator))
     assert version_blocks(version=version, user=coordinator).get(pk=block.pk).seen_revision == 1
 
 
@@ -683,7 +738,7 @@ def test_sign_in_link_helper_points_at_the_block(block, lead, client):
 def test_missing_default_templates_are_restored_when_a_version_is_created(coordinator, deadline):
     RoleTemplate.objects.filter(version__isnull=True).delete()
     version = services.version_create(
-        user=coordinator, title="After a flush", shared_text="", deadline=deadline
+        actor=Actor.of(coordinator), title="After a flush", shared_text="", deadline=deadline
     )
     assert RoleTemplate.objects.filter(version__isnull=True, kind="school_district").exists()
     assert RoleTemplate.objects.filter(version=version).count() == 4
@@ -691,6 +746,11 @@ def test_missing_default_templates_are_restored_when_a_version_is_created(coordi
 
 def test_a_stale_form_identical_to_the_saved_text_is_not_a_conflict(block, lead):
     saved = fill(block, lead)  # revision 1, e.g. the editor's own autosave
-    again = services.block_save_draft(block=saved, user=lead, data=COMPLETE, expected_revision=0)
+    again = services.block_save_draft(
+        block=saved, actor=Actor.of(lead), data=COMPLETE, expected_revision=0
+    )
     assert again.revision == 1
-    assert services.block_submit(block=again, user=lead).status == RoleBlock.Status.SUBMITTED
+    assert (
+        services.block_submit(block=again, actor=Actor.of(lead)).status
+        == RoleBlock.Status.SUBMITTED
+    )

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db.models.deletion import ProtectedError
-from django.test import RequestFactory
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from mou import services
 from mou.exceptions import (
@@ -51,11 +51,13 @@ def clock():
         yield traveller
 
 
-def web_request(ip="203.0.113.7", agent="Mozilla/5.0 (Signing test)"):
-    return RequestFactory().post("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
+def web_actor(ip="203.0.113.7", agent="Mozilla/5.0 (Signing test)"):
+    """A signer through their link: not signed in, from an address and a browser."""
+    return Actor.of(None, ip=ip, user_agent=agent)
 
 
 def sign(signature, name="Christy Perry", title="Superintendent", **kwargs):
+    kwargs.setdefault("actor", Actor.system())
     return services.signature_sign(
         signature=signature, name=name, title=title, consent=True, **kwargs
     )
@@ -77,7 +79,7 @@ def test_freeze_is_refused_while_a_partner_has_no_accepted_block_and_names_it(
     with pytest.raises(ValidationError) as refused:
         services.version_freeze(
             version=version,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             signing_deadline=signing_deadline,
             countersigner=countersigner,
         )
@@ -96,7 +98,7 @@ def test_a_partner_left_out_explicitly_is_recorded_and_not_asked_to_sign(
     fill(other_block, other_lead)
     frozen = services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=signing_deadline,
         countersigner=countersigner,
         leave_out=[other_block.partner_id],
@@ -127,25 +129,25 @@ def test_freeze_refuses_a_past_deadline_a_non_coordinator_and_a_version_not_open
     accepted(block, lead, coordinator)
     kwargs = {"version": version, "countersigner": countersigner, "leave_out": [0]}
     with pytest.raises(ValidationError) as past:
-        services.version_freeze(user=coordinator, signing_deadline=NOW, **kwargs)
+        services.version_freeze(actor=Actor.of(coordinator), signing_deadline=NOW, **kwargs)
     assert "future" in str(past.value)
     with pytest.raises(NotAllowed):
-        services.version_freeze(user=lead, signing_deadline=signing_deadline, **kwargs)
+        services.version_freeze(actor=Actor.of(lead), signing_deadline=signing_deadline, **kwargs)
     with pytest.raises(ValidationError) as nobody:
         services.version_freeze(
-            user=coordinator,
+            actor=Actor.of(coordinator),
             signing_deadline=signing_deadline,
             countersigner=services.Countersigner(name="", title="", email="not-an-address"),
             version=version,
         )
     assert set(nobody.value.message_dict) == {"countersigner_name", "countersigner_email"}
     draft = services.version_create(
-        user=coordinator, title="Draft", shared_text="", deadline=version.deadline
+        actor=Actor.of(coordinator), title="Draft", shared_text="", deadline=version.deadline
     )
     with pytest.raises(TransitionNotAllowed):
         services.version_freeze(
             version=draft,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             signing_deadline=signing_deadline,
             countersigner=countersigner,
         )
@@ -167,7 +169,7 @@ def test_the_frozen_record_holds_everything_the_document_shows_as_canonical_json
     accepted(other_block, other_lead, coordinator, OTHER)
     frozen = services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=signing_deadline,
         countersigner=countersigner,
     )
@@ -206,7 +208,7 @@ def test_the_frozen_record_holds_everything_the_document_shows_as_canonical_json
 
 
 def test_the_same_content_gives_the_same_hash_whatever_the_key_order():
-    from mou.services.signing import canonical_json, content_hash
+    from mou.services.freezing import canonical_json, content_hash
 
     one = canonical_json({"b": [1, {"y": "é", "x": 2}], "a": "text"})
     two = canonical_json({"a": "text", "b": [1, {"x": 2, "y": "é"}]})
@@ -223,26 +225,31 @@ def test_services_refuse_every_change_to_a_frozen_version(
     with pytest.raises(TransitionNotAllowed):
         services.version_update(
             version=version,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             title="Changed",
             shared_text="Changed",
             deadline=version.deadline,
         )
     with pytest.raises(TransitionNotAllowed):
         services.role_template_save(
-            version=version, kind="college", user=coordinator, data={"title": "x"}
+            version=version, kind="college", actor=Actor.of(coordinator), data={"title": "x"}
         )
     block.refresh_from_db()
     with pytest.raises(EditingClosed):
         services.block_save_draft(
-            block=block, user=lead, data={"commitments": "More"}, expected_revision=block.revision
+            block=block,
+            actor=Actor.of(lead),
+            data={"commitments": "More"},
+            expected_revision=block.revision,
         )
     with pytest.raises(TransitionNotAllowed):
-        services.block_request_changes(block=block, user=coordinator, comment="Change it")
+        services.block_request_changes(
+            block=block, actor=Actor.of(coordinator), comment="Change it"
+        )
     with pytest.raises(TransitionNotAllowed):
         services.version_freeze(
             version=version,
-            user=coordinator,
+            actor=Actor.of(coordinator),
             signing_deadline=NOW + timedelta(days=3),
             countersigner=services.Countersigner(name="x", title="", email="x@example.org"),
         )
@@ -274,13 +281,13 @@ def test_a_change_is_a_new_version_which_withdraws_the_unsigned_requests(
     pending = request_of(frozen, CHEMEKETA)
     token = token_for(pending)
     successor = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Amended",
         shared_text="Amended terms",
         deadline=version.deadline,
         previous=version,
     )
-    services.version_open(version=successor, user=coordinator)
+    services.version_open(version=successor, actor=Actor.of(coordinator))
     version.refresh_from_db()
     pending.refresh_from_db()
     assert version.status == MouVersion.Status.SUPERSEDED
@@ -339,9 +346,7 @@ def test_tokens_are_random_stored_only_as_hashes_and_expire_at_the_signing_deadl
 
 def test_signing_stores_the_typed_name_title_exact_consent_and_where_it_came_from(frozen):
     signature = request_of(frozen, SALEM)
-    signed = sign(
-        signature, name="  Christy  Perry ", title="Superintendent", request=web_request()
-    )
+    signed = sign(signature, name="  Christy  Perry ", title="Superintendent", actor=web_actor())
     assert signed.status == SignatureRequest.Status.SIGNED
     assert signed.signed_name == "Christy  Perry"
     assert signed.signed_title == "Superintendent"
@@ -360,7 +365,9 @@ def test_signing_stores_the_typed_name_title_exact_consent_and_where_it_came_fro
 def test_signing_needs_a_name_a_title_and_explicit_consent(frozen):
     signature = request_of(frozen, SALEM)
     with pytest.raises(ValidationError) as refused:
-        services.signature_sign(signature=signature, name=" ", title="", consent=False)
+        services.signature_sign(
+            signature=signature, name=" ", title="", consent=False, actor=Actor.system()
+        )
     assert set(refused.value.message_dict) == {"name", "title", "consent"}
     signature.refresh_from_db()
     assert signature.status == SignatureRequest.Status.PENDING
@@ -374,7 +381,7 @@ def test_the_backbone_countersigns_only_after_every_partner_whatever_link_is_use
     with pytest.raises(OutOfOrder):
         sign(signing_link_find(token=token).request, name="Lita Coordinator", title="Director")
     with pytest.raises(OutOfOrder):
-        services.signature_decline(signature=counter, reason="Too early")
+        services.signature_decline(signature=counter, reason="Too early", actor=Actor.system())
     sign(request_of(frozen, SALEM))
     with pytest.raises(OutOfOrder):
         sign(counter, name="Lita Coordinator", title="Director")
@@ -393,9 +400,9 @@ def test_the_backbone_countersigns_only_after_every_partner_whatever_link_is_use
 def test_declining_needs_a_reason_and_tells_the_coordinators(frozen, coordinator):
     signature = request_of(frozen, CHEMEKETA)
     with pytest.raises(ValidationError):
-        services.signature_decline(signature=signature, reason="   ")
+        services.signature_decline(signature=signature, reason="   ", actor=Actor.system())
     declined = services.signature_decline(
-        signature=signature, reason="Our board has not approved it.", request=web_request()
+        signature=signature, reason="Our board has not approved it.", actor=web_actor()
     )
     assert declined.status == SignatureRequest.Status.DECLINED
     (told,) = OutboxMessage.objects.filter(kind="mou_sign_declined")
@@ -411,14 +418,18 @@ def test_handing_over_voids_the_old_request_and_e_mails_a_new_link(frozen, clien
     old_token = token_for(signature)
     with pytest.raises(ValidationError):
         services.signature_hand_over(
-            signature=signature, name="Deputy", title="", email=signature.signer_email
+            signature=signature,
+            name="Deputy",
+            title="",
+            email=signature.signer_email,
+            actor=Actor.system(),
         )
     successor = services.signature_hand_over(
         signature=signature,
         name="Iton Udosenata",
         title="Deputy Superintendent",
         email="Deputy@Example.org",
-        request=web_request(),
+        actor=web_actor(),
     )
     signature.refresh_from_db()
     assert signature.status == SignatureRequest.Status.HANDED_OVER

@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from icalendar import Calendar
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from meetings import services as meeting_services
 from mou import services
@@ -34,11 +35,19 @@ def executed(frozen, django_capture_on_commit_callbacks) -> ExecutedPdf:
     with django_capture_on_commit_callbacks(execute=True):
         for organization, name in ((SALEM, "Christy Perry"), (CHEMEKETA, "Jessica Howard")):
             services.signature_sign(
-                signature=request_of(frozen, organization), name=name, title="Head", consent=True
+                signature=request_of(frozen, organization),
+                name=name,
+                title="Head",
+                consent=True,
+                actor=Actor.system(),
             )
         counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
         services.signature_sign(
-            signature=counter, name="Lita Coordinator", title="Director", consent=True
+            signature=counter,
+            name="Lita Coordinator",
+            title="Director",
+            consent=True,
+            actor=Actor.system(),
         )
     return ExecutedPdf.objects.get(frozen=frozen)
 
@@ -241,6 +250,27 @@ def test_signing_through_the_page(frozen, client):
     assert signed.signed_user_agent == "Firefox/140"
 
 
+def test_signing_through_a_link_names_no_account_even_when_someone_is_signed_in(
+    frozen, coordinator, client_for
+):
+    client = client_for(coordinator)
+    url = f"/mou/sign/{token_for(request_of(frozen, SALEM))}/"
+    client.get(url, REMOTE_ADDR="192.0.2.11", HTTP_USER_AGENT="Firefox/141")
+    response = client.post(
+        url,
+        {"sign-name": "Christy Perry", "sign-title": "Superintendent", "sign-consent": "on"},
+        REMOTE_ADDR="192.0.2.11",
+        HTTP_USER_AGENT="Firefox/141",
+    )
+    assert response.status_code == 302
+    signed = request_of(frozen, SALEM)
+    assert (signed.signed_ip, signed.signed_user_agent) == ("192.0.2.11", "Firefox/141")
+    for action in ("mou.signature_opened", "mou.signature_signed"):
+        event = Event.objects.get(action=action)
+        assert event.actor is None
+        assert (event.ip_address, event.user_agent) == ("192.0.2.11", "Firefox/141")
+
+
 def test_the_countersigner_cannot_sign_before_the_partners(frozen, client):
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
     token = token_for(counter)
@@ -289,7 +319,11 @@ def test_signature_reminders_go_through_the_engine_with_a_signing_link(
     from core.services.reminders import reminders_sweep
 
     services.signature_sign(
-        signature=request_of(frozen, SALEM), name="Christy Perry", title="Sup", consent=True
+        signature=request_of(frozen, SALEM),
+        name="Christy Perry",
+        title="Sup",
+        consent=True,
+        actor=Actor.system(),
     )
     week_before = signing_deadline - timedelta(days=7)
     with time_machine.travel(week_before.replace(hour=12), tick=False):
@@ -482,7 +516,7 @@ def test_the_calendar_feed_holds_the_block_deadline_then_the_signing_deadline(
     fill(other_block, other_lead)
     services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=signing_deadline,
         countersigner=countersigner,
         leave_out=[other_block.partner_id],
@@ -538,7 +572,9 @@ def test_the_engine_sends_an_explicit_link_as_it_is_and_calls_a_link_maker_only_
 def test_a_round_someone_declined_is_not_reminded(frozen, signing_deadline):
     from core.services.reminders import reminders_sweep
 
-    services.signature_decline(signature=request_of(frozen, CHEMEKETA), reason="No.")
+    services.signature_decline(
+        signature=request_of(frozen, CHEMEKETA), reason="No.", actor=Actor.system()
+    )
     with time_machine.travel(signing_deadline - timedelta(days=6), tick=False):
         assert reminders_sweep().by_source.get("mou.signature", 0) == 0
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from core.actor import Actor
 from core.models import Event
 from mou import selectors, services
 from mou.exceptions import TransitionNotAllowed
@@ -30,6 +31,7 @@ def clock():
 
 
 def sign_all(frozen, *, salem_name="Christy Perry", **salem_kwargs) -> None:
+    salem_kwargs.setdefault("actor", Actor.system())
     services.signature_sign(
         signature=request_of(frozen, SALEM),
         name=salem_name,
@@ -38,10 +40,16 @@ def sign_all(frozen, *, salem_name="Christy Perry", **salem_kwargs) -> None:
         **salem_kwargs,
     )
     services.signature_sign(
-        signature=request_of(frozen, CHEMEKETA), name="Jessica Howard", title="P", consent=True
+        signature=request_of(frozen, CHEMEKETA),
+        name="Jessica Howard",
+        title="P",
+        consent=True,
+        actor=Actor.system(),
     )
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
-    services.signature_sign(signature=counter, name="Lita Coordinator", title="D", consent=True)
+    services.signature_sign(
+        signature=counter, name="Lita Coordinator", title="D", consent=True, actor=Actor.system()
+    )
 
 
 # --- 1. a new version starts from the previous one ------------------------------------------------
@@ -53,7 +61,7 @@ def test_a_new_version_starts_from_the_previous_versions_text_and_templates(
     services.role_template_save(
         version=version,
         kind="college",
-        user=coordinator,
+        actor=Actor.of(coordinator),
         data={"title": "College partner", "guidance": "Say which labs you open."},
     )
     client = client_for(coordinator)
@@ -81,10 +89,10 @@ def test_unticked_the_new_version_starts_empty_with_the_network_defaults(
     version, coordinator, deadline
 ):
     services.role_template_save(
-        version=version, kind="college", user=coordinator, data={"guidance": "Ours."}
+        version=version, kind="college", actor=Actor.of(coordinator), data={"guidance": "Ours."}
     )
     new = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Fresh start",
         shared_text="",
         deadline=deadline + timedelta(days=365),
@@ -94,7 +102,7 @@ def test_unticked_the_new_version_starts_empty_with_the_network_defaults(
     assert new.shared_text == ""
     assert RoleTemplate.objects.get(version=new, kind="college").guidance != "Ours."
     typed = services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="Typed text wins",
         shared_text="## Our own words",
         deadline=deadline + timedelta(days=365),
@@ -141,7 +149,7 @@ def test_an_opened_version_is_never_deleted(version, coordinator, client_for):
     response = client_for(coordinator).post(f"/mou/{version.pk}/delete/")
     assert response.status_code == 409 and b"only a draft" in response.content
     with pytest.raises(TransitionNotAllowed):
-        services.version_delete(version=version, user=coordinator)
+        services.version_delete(version=version, actor=Actor.of(coordinator))
     assert MouVersion.objects.filter(pk=version.pk).exists()
 
 
@@ -267,7 +275,11 @@ def test_signing_on_behalf_needs_a_reason_and_is_shown_everywhere(
 def test_the_service_refuses_a_wrong_name_whatever_the_form(frozen):
     with pytest.raises(ValidationError) as error:
         services.signature_sign(
-            signature=request_of(frozen, SALEM), name="Mickey Mouse", title="X", consent=True
+            signature=request_of(frozen, SALEM),
+            name="Mickey Mouse",
+            title="X",
+            consent=True,
+            actor=Actor.system(),
         )
     assert "Christy Perry" in error.value.message_dict["name"][0]
     with pytest.raises(ValidationError) as error:
@@ -278,6 +290,7 @@ def test_the_service_refuses_a_wrong_name_whatever_the_form(frozen):
             consent=True,
             on_behalf=True,
             on_behalf_reason="  ",
+            actor=Actor.system(),
         )
     assert "on_behalf_reason" in error.value.message_dict
 
@@ -306,17 +319,29 @@ def test_a_signer_downloads_their_copy_from_their_link_until_it_expires(
 ):
     salem = request_of(frozen, SALEM)
     token = token_for(salem)
-    services.signature_sign(signature=salem, name="Christy Perry", title="S", consent=True)
+    services.signature_sign(
+        signature=salem, name="Christy Perry", title="S", consent=True, actor=Actor.system()
+    )
     before = client.get(f"/mou/sign/{token}/")
     assert before.status_code == 410 and b"being prepared" in before.content
     early = client.get(f"/mou/sign/{token}/copy.pdf")
     assert early.status_code == 404 and b"being prepared" in early.content
     services.signature_sign(
-        signature=request_of(frozen, CHEMEKETA), name="Jessica Howard", title="P", consent=True
+        signature=request_of(frozen, CHEMEKETA),
+        name="Jessica Howard",
+        title="P",
+        consent=True,
+        actor=Actor.system(),
     )
     counter = SignatureRequest.objects.get(frozen=frozen, role="countersigner")
     with django_capture_on_commit_callbacks(execute=True):
-        services.signature_sign(signature=counter, name="Lita Coordinator", title="D", consent=True)
+        services.signature_sign(
+            signature=counter,
+            name="Lita Coordinator",
+            title="D",
+            consent=True,
+            actor=Actor.system(),
+        )
     record = ExecutedPdf.objects.get(frozen=frozen)
     page = client.get(f"/mou/sign/{token}/")
     assert b"Download your copy" in page.content
@@ -357,7 +382,9 @@ def test_a_frozen_versions_template_is_shown_read_only(frozen, coordinator, clie
 def test_the_used_link_page_says_when_and_whom_to_contact(frozen, client, coordinator):
     salem = request_of(frozen, SALEM)
     token = token_for(salem)
-    services.signature_sign(signature=salem, name="Christy Perry", title="S", consent=True)
+    services.signature_sign(
+        signature=salem, name="Christy Perry", title="S", consent=True, actor=Actor.system()
+    )
     body = client.get(f"/mou/sign/{token}/").content.decode()
     assert "You signed this MOU for Salem-Keizer School District on" in body
     assert "September 1, 2031" in body

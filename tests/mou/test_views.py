@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from mou import services
 from mou.models import BlockSeen, DraftPdf, MouVersion, RoleBlock
@@ -184,9 +185,13 @@ def test_the_editor_shows_what_was_carried_over(
 ):
     fill(block, lead)
     later = services.version_create(
-        user=coordinator, title="Next year", shared_text="", deadline=deadline, previous=version
+        actor=Actor.of(coordinator),
+        title="Next year",
+        shared_text="",
+        deadline=deadline,
+        previous=version,
     )
-    services.version_open(version=later, user=coordinator)
+    services.version_open(version=later, actor=Actor.of(coordinator))
     carried = RoleBlock.objects.get(version=later, partner=block.partner)
     page = text(client_for(lead).get(carried.get_absolute_url()))
     assert "Carried over" in page
@@ -393,7 +398,7 @@ def test_members_do_not_see_draft_versions_in_the_list(
     version, draft_version, lead, coordinator, client_for, deadline
 ):
     services.version_create(
-        user=coordinator, title="Secret next draft", shared_text="", deadline=deadline
+        actor=Actor.of(coordinator), title="Secret next draft", shared_text="", deadline=deadline
     )
     assert "Secret next draft" not in text(client_for(lead).get("/mou/"))
     assert "Secret next draft" in text(client_for(coordinator).get("/mou/"))
@@ -430,7 +435,7 @@ def test_script_in_every_field_is_escaped_or_sanitized_in_the_pages(
 def test_history_lists_every_save_with_who_and_when(version, block, lead, editor, client_for):
     saved = fill(block, lead, {"commitments": "First"})
     services.block_save_draft(
-        block=saved, user=editor, data={"commitments": "Second"}, expected_revision=1
+        block=saved, actor=Actor.of(editor), data={"commitments": "Second"}, expected_revision=1
     )
     page = text(client_for(lead).get(url(block, "history/")))
     assert lead.full_name in page and editor.full_name in page
@@ -442,7 +447,10 @@ def test_diff_between_two_revisions_marks_insertions_and_deletions(
 ):
     saved = fill(block, lead, {"commitments": "Two teams <i>now</i>"})
     services.block_save_draft(
-        block=saved, user=lead, data={"commitments": "Three teams <i>now</i>"}, expected_revision=1
+        block=saved,
+        actor=Actor.of(lead),
+        data={"commitments": "Three teams <i>now</i>"},
+        expected_revision=1,
     )
     response = client_for(lead).get(url(block, "diff/?old=1&new=2"))
     page = text(response)

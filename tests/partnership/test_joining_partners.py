@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.actor import Actor
 from mou import services as mou_services
 from mou.models import RoleBlock
 from partnership import services
@@ -16,12 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def open_version(coordinator, partner, lead):
     version = mou_services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title="MOU",
         shared_text="Purpose",
         deadline=timezone.now() + timedelta(days=30),
     )
-    mou_services.version_open(version=version, user=coordinator)
+    mou_services.version_open(version=version, actor=Actor.of(coordinator))
     return version
 
 

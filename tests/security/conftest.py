@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import OutboxMessage, User
 from core.services.signin import signin_link_make
 from meetings import services as meeting_services
@@ -93,15 +94,17 @@ class World:
 
 def _accept(block: RoleBlock, user: User, coordinator: User, data: dict) -> RoleBlock:
     block = mou_services.block_save_draft(
-        block=block, user=user, data=data, expected_revision=block.revision
+        block=block, actor=Actor.of(user), data=data, expected_revision=block.revision
     )
-    block = mou_services.block_submit(block=block, user=user, expected_revision=block.revision)
-    return mou_services.block_accept(block=block, user=coordinator)
+    block = mou_services.block_submit(
+        block=block, actor=Actor.of(user), expected_revision=block.revision
+    )
+    return mou_services.block_accept(block=block, actor=Actor.of(coordinator))
 
 
 def _version(coordinator: User, title: str, days: int) -> MouVersion:
     return mou_services.version_create(
-        user=coordinator,
+        actor=Actor.of(coordinator),
         title=title,
         shared_text="## Purpose\n\nWe build a STEM learning community.\n",
         deadline=timezone.now() + timedelta(days=days),
@@ -110,7 +113,7 @@ def _version(coordinator: User, title: str, days: int) -> MouVersion:
 
 def _opened(coordinator: User, title: str, days: int) -> MouVersion:
     version = _version(coordinator, title, days)
-    mou_services.version_open(version=version, user=coordinator)
+    mou_services.version_open(version=version, actor=Actor.of(coordinator))
     version.refresh_from_db()
     return version
 
@@ -134,7 +137,7 @@ def _executed(coordinator, partner, other_partner, lead) -> MouVersion:
     _accept(_block(version, partner), lead, coordinator, COMPLETE)
     frozen = mou_services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=10),
         countersigner=_countersigner(coordinator),
         leave_out=[other_partner.pk],
@@ -142,7 +145,11 @@ def _executed(coordinator, partner, other_partner, lead) -> MouVersion:
     for role in (SignatureRequest.Role.PARTNER, SignatureRequest.Role.COUNTERSIGNER):
         signature = SignatureRequest.objects.get(frozen=frozen, role=role)
         mou_services.signature_sign(
-            signature=signature, name=signature.signer_name, title="Signer", consent=True
+            signature=signature,
+            name=signature.signer_name,
+            title="Signer",
+            consent=True,
+            actor=Actor.system(),
         )
     record = ExecutedPdf(
         frozen=frozen,
@@ -168,7 +175,7 @@ def _frozen(coordinator, partner, other_partner, lead, other_lead):
     )
     frozen = mou_services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=10),
         countersigner=_countersigner(coordinator),
     )
@@ -248,7 +255,7 @@ def world(db) -> World:
     block = _block(version, partner)
     block = mou_services.block_save_draft(
         block=block,
-        user=lead,
+        actor=Actor.of(lead),
         data={"role_in_partnership": "Engineers visit classrooms."},
         expected_revision=block.revision,
     )

@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from mou import services as mou_services
 from tests.security.conftest import COMPLETE, COORDINATOR_PASSWORD, PDF, World
@@ -45,16 +46,21 @@ def _local(days: int) -> str:
 def _submitted(world: World) -> None:
     block = world.block
     block = mou_services.block_save_draft(
-        block=block, user=world.people["lead"], data=COMPLETE, expected_revision=block.revision
+        block=block,
+        actor=Actor.of(world.people["lead"]),
+        data=COMPLETE,
+        expected_revision=block.revision,
     )
     world.block = mou_services.block_submit(
-        block=block, user=world.people["lead"], expected_revision=block.revision
+        block=block, actor=Actor.of(world.people["lead"]), expected_revision=block.revision
     )
 
 
 def _accepted(world: World) -> None:
     _submitted(world)
-    world.block = mou_services.block_accept(block=world.block, user=world.people["coordinator"])
+    world.block = mou_services.block_accept(
+        block=world.block, actor=Actor.of(world.people["coordinator"])
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from core.actor import Actor
 from mou import services as mou_services
 from mou.models import SignatureRequest
 from mou.pdf_fetcher import StaticOnlyFetcher
@@ -66,7 +67,10 @@ def _check(data: bytes, fetcher: RecordingFetcher, tmp_path: Path) -> str:
 def test_hostile_block_text_in_the_draft_pdf(world, tmp_path):
     block = world.block
     mou_services.block_save_draft(
-        block=block, user=world.people["lead"], data=HOSTILE, expected_revision=block.revision
+        block=block,
+        actor=Actor.of(world.people["lead"]),
+        data=HOSTILE,
+        expected_revision=block.revision,
     )
     fetcher = RecordingFetcher()
     data = document_pdf_bytes(version=world.version, viewer=world.people["lead"], fetcher=fetcher)
@@ -80,7 +84,7 @@ def test_hostile_block_text_in_the_executed_pdf(world, tmp_path):
     _accept(_block(version, world.partner), world.people["lead"], coordinator, HOSTILE)
     frozen = mou_services.version_freeze(
         version=version,
-        user=coordinator,
+        actor=Actor.of(coordinator),
         signing_deadline=timezone.now() + timedelta(days=10),
         countersigner=_countersigner(coordinator),
         leave_out=[world.other_partner.pk],
@@ -94,6 +98,7 @@ def test_hostile_block_text_in_the_executed_pdf(world, tmp_path):
         consent=True,
         on_behalf=True,
         on_behalf_reason=f"{SCRIPT} {IMG}",
+        actor=Actor.system(),
     )
     fetcher = RecordingFetcher()
     _check(executed_pdf_bytes(frozen=frozen, fetcher=fetcher), fetcher, tmp_path)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.services.reminders import reminders_sweep
 from core.validators import DATE_RANGE_MESSAGE
 from meetings import services as meeting_services
@@ -257,7 +258,10 @@ def test_services_refuse_dates_outside_the_range(world):
         )
     with pytest.raises(ValidationError):
         mou_services.version_create(
-            user=coordinator, title="MOU 9999", shared_text="x", deadline=FAR_FUTURE_LOCAL
+            actor=Actor.of(coordinator),
+            title="MOU 9999",
+            shared_text="x",
+            deadline=FAR_FUTURE_LOCAL,
         )
     assert not Meeting.objects.filter(title="Far away").exists()
     assert not ActionItem.objects.filter(description="Far away").exists()

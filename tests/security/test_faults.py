@@ -18,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
 import mou.services
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from core.services import outbox
 from mou.models import RoleBlock
@@ -137,10 +138,13 @@ def submitted_block(transactional_db):
     version = _opened(coordinator, "MOU 2027", 30)
     block = _block(version, membership.partner)
     block = mou.services.block_save_draft(
-        block=block, user=membership.user, data=COMPLETE, expected_revision=block.revision
+        block=block,
+        actor=Actor.of(membership.user),
+        data=COMPLETE,
+        expected_revision=block.revision,
     )
     block = mou.services.block_submit(
-        block=block, user=membership.user, expected_revision=block.revision
+        block=block, actor=Actor.of(membership.user), expected_revision=block.revision
     )
     return block, coordinator
 

@@ -33,6 +33,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.actor import Actor
 from core.models import User
 from mou import services as mou_services
 from mou.models import RoleBlock, SignatureRequest
@@ -566,13 +567,21 @@ def world(world: World) -> World:
     coordinator = world.people["coordinator"]
     lead, other_lead = world.people["lead"], world.people["other_lead"]
     world.block = mou_services.block_save_draft(
-        block=world.block, user=lead, data=OWN_DRAFT, expected_revision=world.block.revision
+        block=world.block,
+        actor=Actor.of(lead),
+        data=OWN_DRAFT,
+        expected_revision=world.block.revision,
     )
     other = _block(world.version, world.other_partner)
     other = mou_services.block_save_draft(
-        block=other, user=other_lead, data=OTHER_SUBMITTED, expected_revision=other.revision
+        block=other,
+        actor=Actor.of(other_lead),
+        data=OTHER_SUBMITTED,
+        expected_revision=other.revision,
     )
-    mou_services.block_submit(block=other, user=other_lead, expected_revision=other.revision)
+    mou_services.block_submit(
+        block=other, actor=Actor.of(other_lead), expected_revision=other.revision
+    )
     # A partner that joined after the version opened, its block written and accepted.
     third = factories.PartnerFactory(name="Oregon State University", kind="college")
     third_lead = factories.MembershipFactory(partner=third, role="lead").user
@@ -582,9 +591,13 @@ def world(world: World) -> World:
     # again, so it stays unaccepted and keeps the comment in its review trail.
     other = RoleBlock.objects.select_related("version", "partner").get(pk=other.pk)
     other = mou_services.block_request_changes(
-        block=other, user=coordinator, comment="Other-review-comment-T5xb: name a contact."
+        block=other,
+        actor=Actor.of(coordinator),
+        comment="Other-review-comment-T5xb: name a contact.",
     )
-    mou_services.block_submit(block=other, user=other_lead, expected_revision=other.revision)
+    mou_services.block_submit(
+        block=other, actor=Actor.of(other_lead), expected_revision=other.revision
+    )
     MatrixEntry.objects.filter(partner=world.partner).update(note="Own-matrix-note-H3cw")
     MatrixEntry.objects.filter(partner=world.other_partner).update(
         note="Other-matrix-note-P9ds", capacity_note="Other-capacity-note-P9ds"
@@ -733,7 +746,11 @@ def test_the_executed_pdf_shows_no_partys_e_mail_or_phone(world):
     requests = SignatureRequest.objects.filter(frozen=frozen).order_by("role", "pk")
     for signature in sorted(requests, key=lambda r: r.is_countersignature):
         mou_services.signature_sign(
-            signature=signature, name=signature.signer_name, title="Signer", consent=True
+            signature=signature,
+            name=signature.signer_name,
+            title="Signer",
+            consent=True,
+            actor=Actor.system(),
         )
     html = executed_pdf_html(frozen=frozen)
     assert COMPLETE["role_in_partnership"] in html and COMPLETE["signing_leader_name"] in html

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 
 import mou.services
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from core.services.outbox import outbox_flush, outbox_send_templated
 from mou.models import DraftPdf, RoleBlock
@@ -133,10 +134,13 @@ def submitted(real_services):
     version = _opened(coordinator, "MOU 2027", 30)
     block = _block(version, membership.partner)
     block = mou.services.block_save_draft(
-        block=block, user=membership.user, data=COMPLETE, expected_revision=block.revision
+        block=block,
+        actor=Actor.of(membership.user),
+        data=COMPLETE,
+        expected_revision=block.revision,
     )
     block = mou.services.block_submit(
-        block=block, user=membership.user, expected_revision=block.revision
+        block=block, actor=Actor.of(membership.user), expected_revision=block.revision
     )
     return block, coordinator
 
@@ -281,7 +285,7 @@ def test_worker_killed_during_a_pdf_render_the_next_worker_renders_it_once(
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue
     try:
         with celery_broker(_broker_url(KILL_DB)), transaction.atomic():
-            draft = mou.services.draft_pdf_request(version=version, user=coordinator)
+            draft = mou.services.draft_pdf_request(version=version, actor=Actor.of(coordinator))
         assert wait_for(lambda: _taken_by_a_worker(broker, queue), timeout=60), (
             "the first worker never took the render"
         )
