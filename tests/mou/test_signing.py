@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.deletion import ProtectedError
 from django.test import RequestFactory
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from mou import services
 from mou.exceptions import (
@@ -158,7 +159,7 @@ def test_the_frozen_record_holds_everything_the_document_shows_as_canonical_json
     entry_set(
         partner=block.partner,
         category=category,
-        user=lead,
+        actor=Actor.of(lead),
         stance="need",
         priority="high",
         note="Two summer weeks",

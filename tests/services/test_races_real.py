@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.actor import Actor
 from meetings import services as meeting_services
 from meetings.models import ActionItem, Attendance, Meeting
 from mou.models import MouVersion
@@ -186,7 +187,11 @@ def test_entry_set_twice_at_once_through_the_service(coordinator, partner):
     category = Category.objects.current().first()
     calls = [
         lambda stance=stance: matrix_services.entry_set(
-            partner=partner, category=category, stance=stance, priority="low", user=coordinator
+            partner=partner,
+            category=category,
+            stance=stance,
+            priority="low",
+            actor=Actor.of(coordinator),
         )
         for stance in ("need", "both")
     ]
