@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from icalendar import Calendar
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from meetings import services as meeting_services
 from mou import services
@@ -449,7 +450,7 @@ def test_verify_checks_csrf(client):
 
 
 def _feed(client, user) -> str:
-    token = meeting_services.calendar_feed_create(user=user)
+    token = meeting_services.calendar_feed_create(user=user, actor=Actor.of(user))
     response = client.get(f"/meetings/calendar/{token}.ics")
     assert response.status_code == 200
     return response.content.decode()
