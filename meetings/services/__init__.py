@@ -6,8 +6,8 @@ Public entry points:
 - attendance: ``attendance_add``, ``attendance_invite_partner``, ``attendance_set_statuses``,
   ``attendance_remove``
 - attachments: ``attachment_add``, ``attachment_delete``
-- action items: ``action_item_create``, ``action_item_expand`` (call when partners become
-  active), ``action_item_update``, ``action_item_complete``, ``action_item_reopen``
+- action items: ``action_item_create``, ``action_item_expand``, ``action_item_update``,
+  ``action_item_complete``, ``action_item_reopen``
 - calendar: ``calendar_feed_create``, ``calendar_feed_revoke``, ``calendar_token_hash``
 
 Refusals raise ``MeetingConflict`` (``meetings.exceptions``).
