@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import User
 from meetings import services
 from meetings.models import ActionItem, Attendance, Meeting
@@ -185,9 +186,7 @@ def _partners(names: list[str]) -> list[Partner]:
     return [found[name] for name in names if name in found]
 
 
-def _invite(
-    meeting: Meeting, partners: list[Partner], actor: User | None, *, held: bool = True
-) -> None:
+def _invite(meeting: Meeting, partners: list[Partner], actor: Actor, *, held: bool = True) -> None:
     for partner in partners:
         services.attendance_invite_partner(meeting=meeting, partner=partner, actor=actor)
     if not held:
@@ -202,9 +201,10 @@ def _invite(
 
 
 def _partnership_meeting(today, coordinator: User | None) -> Meeting:
+    actor = Actor.of(coordinator)
     day = today - timedelta(days=5)
     meeting = services.meeting_create(
-        actor=coordinator,
+        actor=actor,
         title=PARTNERSHIP_MEETING,
         kind=Meeting.Kind.NETWORK,
         series=SERIES,
@@ -215,9 +215,9 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
         notes=PARTNERSHIP_NOTES,
         decisions=PARTNERSHIP_DECISIONS,
     )
-    _invite(meeting, _partners(SCHOOL_SIDE), coordinator)
+    _invite(meeting, _partners(SCHOOL_SIDE), actor)
     homework = services.action_item_create(
-        actor=coordinator,
+        actor=actor,
         meeting=meeting,
         description=HOMEWORK,
         owner_kind=ActionItem.OwnerKind.ALL_PARTNERS,
@@ -232,11 +232,11 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
             memberships__partner=early.owner_partner, memberships__role=Membership.Role.LEAD
         ).first()
         if lead is not None:
-            services.action_item_complete(item=early, actor=lead)
+            services.action_item_complete(item=early, actor=Actor.of(lead))
     salem = Partner.objects.filter(name="Salem-Keizer School District").first()
     if salem is not None:
         services.action_item_create(
-            actor=coordinator,
+            actor=actor,
             meeting=meeting,
             description="Draft the next version of the agreement, including a school district "
             "partner role as a model, and send other revisions to the draft MOU.",
@@ -246,7 +246,7 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
         )
     if coordinator is not None:
         services.action_item_create(
-            actor=coordinator,
+            actor=actor,
             meeting=meeting,
             description="Send the most updated version of the MOU to all partners.",
             owner_kind=ActionItem.OwnerKind.PERSON,
@@ -256,7 +256,7 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
     deb = User.objects.filter(email=DEB, is_active=True).first()
     if deb is not None:
         services.action_item_create(
-            actor=coordinator,
+            actor=actor,
             meeting=meeting,
             description="Prepare the matrix of each partner's needs, contributions and gaps "
             "in resources.",
@@ -266,14 +266,15 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
             subject_label="Needs matrix",
             subject_url="/matrix/",
         )
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=actor)
     return meeting
 
 
 def _breakout(today, coordinator: User | None) -> Meeting:
+    actor = Actor.of(coordinator)
     day = today - timedelta(days=12)
     meeting = services.meeting_create(
-        actor=coordinator,
+        actor=actor,
         title=BREAKOUT,
         kind=Meeting.Kind.BREAKOUT,
         series="Partnerships and Alliances",
@@ -284,24 +285,25 @@ def _breakout(today, coordinator: User | None) -> Meeting:
         notes=BREAKOUT_NOTES,
         decisions=BREAKOUT_DECISIONS,
     )
-    _invite(meeting, _partners(BREAKOUT_PARTNERS), coordinator)
+    _invite(meeting, _partners(BREAKOUT_PARTNERS), actor)
     if coordinator is not None:
         services.action_item_create(
-            actor=coordinator,
+            actor=actor,
             meeting=meeting,
             description=CONCEPT_PAPER,
             owner_kind=ActionItem.OwnerKind.PERSON,
             owner_user=coordinator,
             due_on=day + timedelta(days=60),
         )
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=actor)
     return meeting
 
 
 def _next_meeting(today, coordinator: User | None) -> Meeting:
+    actor = Actor.of(coordinator)
     day = today + timedelta(days=9)
     meeting = services.meeting_create(
-        actor=coordinator,
+        actor=actor,
         title=NEXT_MEETING,
         kind=Meeting.Kind.NETWORK,
         series=SERIES,
@@ -314,7 +316,7 @@ def _next_meeting(today, coordinator: User | None) -> Meeting:
         "3. First look at the needs and contributions matrix\n"
         "4. Forming workgroups: curriculum and instruction, assessment, policy\n",
     )
-    _invite(meeting, _partners(SCHOOL_SIDE), coordinator, held=False)
+    _invite(meeting, _partners(SCHOOL_SIDE), actor, held=False)
     return meeting
 
 

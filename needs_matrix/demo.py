@@ -5,6 +5,7 @@ that category, so running it again, or after someone changed a row, changes noth
 Partners or categories that do not exist are skipped.
 """
 
+from core.actor import Actor
 from needs_matrix.models import Category, MatrixEntry
 from needs_matrix.services import entry_set
 from partnership.models import Partner
@@ -172,7 +173,7 @@ def load_demo_matrix() -> int:
                 priority=priority,
                 capacity_note=capacity_note,
                 note=note,
-                user=None,
+                actor=Actor.system(),
             )
             created += 1
     return created

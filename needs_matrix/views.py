@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import user_may
-from core.views_helpers import check, require
+from core.views_helpers import check, request_actor, require
 from needs_matrix import exports, selectors, services
 from needs_matrix.forms import (
     CategoryForm,
@@ -83,7 +83,7 @@ def row_edit(request, partner_pk: int):
         if form.is_valid():
             try:
                 changed = services.row_save(
-                    partner=partner, values=form.values(), user=request.user, request=request
+                    partner=partner, values=form.values(), actor=request_actor(request)
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
@@ -151,7 +151,7 @@ def category_create(request):
         if form.is_valid():
             try:
                 category = services.category_create(
-                    user=request.user, request=request, **form.cleaned_data
+                    actor=request_actor(request), **form.cleaned_data
                 )
             except ValidationError as exc:  # the same name saved at the same moment
                 form.add_error(None, exc)
@@ -171,7 +171,7 @@ def category_edit(request, pk: int):
         if form.is_valid():
             try:
                 services.category_update(
-                    category=category, user=request.user, request=request, **form.cleaned_data
+                    category=category, actor=request_actor(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -195,7 +195,7 @@ def _category_form(request, form, category, status=200):
 @require("matrix.manage")
 def category_retire(request, pk: int):
     category = get_object_or_404(Category, pk=pk)
-    services.category_retire(category=category, user=request.user, request=request)
+    services.category_retire(category=category, actor=request_actor(request))
     messages.success(request, f"“{category.name}” is retired. Its entries and history are kept.")
     return redirect("needs_matrix:category_list")
 
@@ -204,7 +204,7 @@ def category_retire(request, pk: int):
 @require("matrix.manage")
 def category_restore(request, pk: int):
     category = get_object_or_404(Category, pk=pk)
-    services.category_restore(category=category, user=request.user, request=request)
+    services.category_restore(category=category, actor=request_actor(request))
     messages.success(request, f"“{category.name}” is back in the matrix.")
     return redirect("needs_matrix:category_list")
 
@@ -227,14 +227,11 @@ def _group_form(request, group):
     if request.method == "POST":
         if form.is_valid():
             try:
+                actor = request_actor(request)
                 if group is None:
-                    group = services.group_create(
-                        user=request.user, request=request, **form.cleaned_data
-                    )
+                    group = services.group_create(actor=actor, **form.cleaned_data)
                 else:
-                    services.group_update(
-                        group=group, user=request.user, request=request, **form.cleaned_data
-                    )
+                    services.group_update(group=group, actor=actor, **form.cleaned_data)
             except ValidationError as exc:  # the same name saved at the same moment
                 form.add_error(None, exc)
             else:
@@ -305,7 +302,7 @@ def import_csv(request):
         if form.is_valid():
             try:
                 result = services.matrix_import_csv(
-                    file=form.cleaned_data["file"], user=request.user, request=request
+                    file=form.cleaned_data["file"], actor=request_actor(request)
                 )
             except MatrixImportInvalid as exc:
                 problems = exc.problems

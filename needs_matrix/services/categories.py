@@ -2,10 +2,9 @@
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 
-from core.models import User
+from core.actor import Actor
 from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
@@ -28,9 +27,7 @@ def _save_unique(instance: Category | CategoryGroup, *, constraint: str, **save)
 
 
 @transaction.atomic
-def group_create(
-    *, name: str, order: int | None = None, user: User, request: HttpRequest | None = None
-) -> CategoryGroup:
+def group_create(*, name: str, order: int | None = None, actor: Actor) -> CategoryGroup:
     group = CategoryGroup(
         name=clean_text(name).strip(),
         order=order if order is not None else _next_order(CategoryGroup.objects.all()),
@@ -39,10 +36,9 @@ def group_create(
     _save_unique(group, constraint="matrix_group_name_ci_unique")
     event_record(
         action="matrix.group_created",
-        actor=user,
+        actor=actor,
         subject=group,
         summary=f"Category group “{group.name}” created",
-        request=request,
     )
     return group
 
@@ -53,8 +49,7 @@ def group_update(
     group: CategoryGroup,
     name: str,
     order: int | None,
-    user: User,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CategoryGroup:
     values = {"name": clean_text(name).strip()}
     if order is not None:
@@ -64,16 +59,15 @@ def group_update(
     _save_unique(group, constraint="matrix_group_name_ci_unique", update_fields=changed)
     event_record(
         action="matrix.group_updated",
-        actor=user,
+        actor=actor,
         subject=group,
         summary=f"Category group “{group.name}” updated",
-        request=request,
     )
     return group
 
 
-def _history_user(category: Category, user: User) -> None:
-    category._history_user = user
+def _history_user(category: Category, actor: Actor) -> None:
+    category._history_user = actor.user
 
 
 @transaction.atomic
@@ -83,8 +77,7 @@ def category_create(
     name: str,
     description: str = "",
     order: int | None = None,
-    user: User,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Category:
     category = Category(
         group=group,
@@ -93,14 +86,13 @@ def category_create(
         order=order if order is not None else _next_order(group.categories.all()),
     )
     category.full_clean()
-    _history_user(category, user)
+    _history_user(category, actor)
     _save_unique(category, constraint="matrix_category_name_ci_unique")
     event_record(
         action="matrix.category_created",
-        actor=user,
+        actor=actor,
         subject=category,
         summary=f"Category “{category.name}” created in {group.name}",
-        request=request,
     )
     return category
 
@@ -113,8 +105,7 @@ def category_update(
     name: str,
     description: str,
     order: int | None,
-    user: User,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Category:
     if order is None:
         order = (
@@ -132,52 +123,45 @@ def category_update(
         against_stored=True,
     )
     category.full_clean()
-    _history_user(category, user)
+    _history_user(category, actor)
     _save_unique(category, constraint="matrix_category_name_ci_unique", update_fields=changed)
     event_record(
         action="matrix.category_updated",
-        actor=user,
+        actor=actor,
         subject=category,
         summary=f"Category “{category.name}” updated",
-        request=request,
     )
     return category
 
 
 @transaction.atomic
-def category_retire(
-    *, category: Category, user: User, request: HttpRequest | None = None
-) -> Category:
+def category_retire(*, category: Category, actor: Actor) -> Category:
     """Hide a category from editing and from the grid; its entries and history stay."""
     if category.is_retired:
         return category
     category.retired_at = timezone.now()
-    _history_user(category, user)
+    _history_user(category, actor)
     category.save(update_fields=["retired_at"])
     event_record(
         action="matrix.category_retired",
-        actor=user,
+        actor=actor,
         subject=category,
         summary=f"Category “{category.name}” retired",
-        request=request,
     )
     return category
 
 
 @transaction.atomic
-def category_restore(
-    *, category: Category, user: User, request: HttpRequest | None = None
-) -> Category:
+def category_restore(*, category: Category, actor: Actor) -> Category:
     if not category.is_retired:
         return category
     category.retired_at = None
-    _history_user(category, user)
+    _history_user(category, actor)
     category.save(update_fields=["retired_at"])
     event_record(
         action="matrix.category_restored",
-        actor=user,
+        actor=actor,
         subject=category,
         summary=f"Category “{category.name}” restored",
-        request=request,
     )
     return category

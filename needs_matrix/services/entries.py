@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from core.models import User
+from core.actor import Actor
 from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
@@ -55,7 +54,7 @@ def _apply(
     category: Category,
     entry: MatrixEntry | None,
     values: EntryValues,
-    user: User | None,
+    actor: Actor,
 ) -> MatrixEntry | None:
     """Write one entry if it changes; return it, or None when nothing was written.
 
@@ -76,7 +75,7 @@ def _apply(
     entry.priority = values.priority
     entry.capacity_note = values.capacity_note
     entry.note = values.note
-    entry.updated_by = user if user is not None and user.is_authenticated else None
+    entry.updated_by = actor.user
     entry.updated_at = timezone.now()
     entry._history_user = entry.updated_by
     entry.full_clean()
@@ -93,8 +92,7 @@ def entry_set(
     priority: str = "",
     note: str = "",
     capacity_note: str = "",
-    user: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> MatrixEntry | None:
     """Set one partner's stance on one category. Returns the entry, or None when there
     is none (not assessed, no note). Records a ``matrix.entry_set`` event on a change."""
@@ -106,7 +104,9 @@ def entry_set(
             .filter(partner=partner, category=category)
             .first()
         )
-        written = _apply(partner=partner, category=category, entry=entry, values=values, user=user)
+        written = _apply(
+            partner=partner, category=category, entry=entry, values=values, actor=actor
+        )
         return entry, written
 
     # The first stance on a category set from two pages at once: the one that loses the
@@ -117,7 +117,7 @@ def entry_set(
     if written is not None:
         event_record(
             action="matrix.entry_set",
-            actor=user,
+            actor=actor,
             subject=partner,
             summary=f"{partner.name}: {category.name} → "
             f"{cell_text(written.stance, written.priority)}",
@@ -126,7 +126,6 @@ def entry_set(
                 "stance": written.stance,
                 "priority": written.priority,
             },
-            request=request,
         )
     return written if written is not None else entry
 
@@ -136,8 +135,7 @@ def row_save(
     *,
     partner: Partner,
     values: dict[int, EntryValues],
-    user: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> list[MatrixEntry]:
     """Save a whole partner row at once (one transaction, one ``matrix.row_saved`` event).
 
@@ -150,7 +148,7 @@ def row_save(
     if unknown:
         raise ValidationError("Some categories no longer exist or are retired; reload the page.")
     changed = unique_race_settle(
-        lambda: _row_write(partner=partner, categories=categories, values=values, user=user),
+        lambda: _row_write(partner=partner, categories=categories, values=values, actor=actor),
         model=MatrixEntry,
         constraints=ENTRY_UNIQUE,
         retries=1,
@@ -158,7 +156,7 @@ def row_save(
     if changed:
         event_record(
             action="matrix.row_saved",
-            actor=user,
+            actor=actor,
             subject=partner,
             summary=f"{partner.name}: matrix row saved ({len(changed)} changed)",
             data={
@@ -167,7 +165,6 @@ def row_save(
                     for e in changed
                 ]
             },
-            request=request,
         )
     return changed
 
@@ -177,7 +174,7 @@ def _row_write(
     partner: Partner,
     categories: dict[int, Category],
     values: dict[int, EntryValues],
-    user: User | None,
+    actor: Actor,
 ) -> list[MatrixEntry]:
     existing = {
         e.category_id: e
@@ -194,7 +191,7 @@ def _row_write(
                 category=categories[category_id],
                 entry=existing.get(category_id),
                 values=entry_values,
-                user=user,
+                actor=actor,
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

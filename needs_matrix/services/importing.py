@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.models import User
+from core.actor import Actor
 from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
@@ -213,7 +212,7 @@ class _Names:
         return found[0] if len(found) == 1 else None
 
 
-def _validate(rows: list[_Row], user: User | None) -> list[ImportProblem]:
+def _validate(rows: list[_Row], actor: Actor) -> list[ImportProblem]:
     """Resolve names and build an unsaved entry for each row; list every problem."""
     # Two queries, whatever the file: every partner's and category's name.
     partners = _Names(Partner.objects.only("id", "name"))
@@ -261,7 +260,7 @@ def _validate(rows: list[_Row], user: User | None) -> list[ImportProblem]:
                 priority=priority,
                 capacity_note=row.cells.get("capacity_note", ""),
                 note=row.cells.get("note", ""),
-                updated_by=user,
+                updated_by=actor.user,
                 updated_at=now,
             )
             try:
@@ -284,9 +283,7 @@ def _same(existing: MatrixEntry, new: MatrixEntry) -> bool:
     )
 
 
-def matrix_import_csv(
-    *, file, user: User | None, request: HttpRequest | None = None
-) -> ImportResult:
+def matrix_import_csv(*, file, actor: Actor) -> ImportResult:
     """Validate the whole CSV file, then upsert every row in one transaction.
 
     ``file`` is bytes or a binary file object (an upload). Raises MatrixImportInvalid
@@ -297,14 +294,14 @@ def matrix_import_csv(
         data = data.encode("utf-8")
     text = _decode(data)
     rows, problems = _read_rows(text)
-    problems += _validate(rows, user)
+    problems += _validate(rows, actor)
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise MatrixImportInvalid(problems)
     # A partner saving its row while the file is imported may insert an entry the import
     # also inserts; the import then runs again and updates that entry instead.
     return unique_race_settle(
-        lambda: _write(rows=rows, user=user, request=request),
+        lambda: _write(rows=rows, actor=actor),
         model=MatrixEntry,
         constraints=("matrix_entry_unique",),
         retries=1,
@@ -312,7 +309,7 @@ def matrix_import_csv(
 
 
 @transaction.atomic
-def _write(*, rows: list[_Row], user: User | None, request: HttpRequest | None) -> ImportResult:
+def _write(*, rows: list[_Row], actor: Actor) -> ImportResult:
     result = ImportResult(rows=len(rows))
     partner_ids = sorted({row.entry.partner_id for row in rows})
     existing: dict[tuple[int, int], MatrixEntry] = {}
@@ -333,7 +330,7 @@ def _write(*, rows: list[_Row], user: User | None, request: HttpRequest | None) 
             for name in UPDATED_FIELDS:
                 setattr(old, name, getattr(new, name))
             to_update.append(old)
-    history_user = user if user is not None and user.is_authenticated else None
+    history_user = actor.user
     if to_create:
         bulk_create_with_history(
             to_create,
@@ -354,7 +351,7 @@ def _write(*, rows: list[_Row], user: User | None, request: HttpRequest | None) 
     result.created, result.updated = len(to_create), len(to_update)
     event_record(
         action="matrix.imported",
-        actor=history_user,
+        actor=actor,
         summary=(
             f"Matrix CSV import: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged"
@@ -365,6 +362,5 @@ def _write(*, rows: list[_Row], user: User | None, request: HttpRequest | None) 
             "unchanged": result.unchanged,
             "rows": result.rows,
         },
-        request=request,
     )
     return result

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from core.services import reminders as engine
 from core.services.signin import SALT, signin_link_make, signin_token_make
@@ -159,17 +160,17 @@ def test_meeting_notes_to_a_coordinator_attendee_have_no_sign_in_link(lead):
     coordinator = factories.UserFactory(is_coordinator=True)
     start = datetime(2026, 9, 10, 15, 0, tzinfo=TZ)
     meeting = meetings.meeting_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         title="Partnership meeting",
         kind="network",
         starts_at=start,
         ends_at=start + timezone.timedelta(hours=2),
         notes="Notes.",
     )
-    meetings.attendance_add(meeting=meeting, user=coordinator, actor=coordinator)
-    meetings.attendance_add(meeting=meeting, user=lead, actor=coordinator)
-    meetings.meeting_notes_publish(meeting=meeting, actor=coordinator)
-    meetings.meeting_notes_send(meeting=meeting, actor=coordinator)
+    meetings.attendance_add(meeting=meeting, user=coordinator, actor=Actor.of(coordinator))
+    meetings.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
+    meetings.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
+    meetings.meeting_notes_send(meeting=meeting, actor=Actor.of(coordinator))
     mine = OutboxMessage.objects.get(kind="meeting_notes", to_email=coordinator.email)
     assert LINK not in mine.body_text and LINK not in mine.body_html
     assert "sign you in without a password" not in mine.body_text

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.actor import Actor
 from core.models import FormSubmission, OutboxMessage, User
 from core.services.submissions import form_token_new, submission_once
 from meetings import services as meeting_services
@@ -113,11 +114,13 @@ def test_an_invitation_sent_twice_from_one_form_is_one_e_mail(client_for, coordi
 def test_meeting_notes_sent_twice_from_one_page_go_out_once(client_for, coordinator, partner, lead):
     start = datetime(2026, 9, 10, 15, 0, tzinfo=TZ)
     meeting = meeting_services.meeting_create(
-        actor=coordinator, title="M", kind="network", starts_at=start,
+        actor=Actor.of(coordinator), title="M", kind="network", starts_at=start,
         ends_at=start + timedelta(hours=1), notes="We met.",
     )  # fmt: skip
-    meeting_services.attendance_invite_partner(meeting=meeting, partner=partner, actor=coordinator)
-    meeting_services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    meeting_services.attendance_invite_partner(
+        meeting=meeting, partner=partner, actor=Actor.of(coordinator)
+    )
+    meeting_services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     client = client_for(coordinator)
     token = token_of(client.get(meeting.get_absolute_url()))
     url = f"/meetings/{meeting.pk}/send-notes/"

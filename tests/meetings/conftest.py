@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.actor import Actor
 from meetings import services
 from meetings.models import ActionItem
 
@@ -21,7 +22,7 @@ def pdf_upload(name="notes.pdf", content=PDF):
 def meeting(coordinator):
     start = datetime(2026, 9, 10, 15, 0, tzinfo=TZ)
     return services.meeting_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         title="Partnership meeting",
         kind="network",
         starts_at=start,
@@ -37,7 +38,7 @@ def meeting(coordinator):
 def homework(meeting, coordinator, partner, other_partner) -> ActionItem:
     """The seed's homework for all partners: one child item per active partner."""
     return services.action_item_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         meeting=meeting,
         description="Send a draft of your organization's role (your MOU block) and the "
         "name of the leader who would sign",

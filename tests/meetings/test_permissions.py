@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from core.actor import Actor
 from meetings import services
 from meetings.models import ActionItem, Attachment, Attendance, Meeting
 from tests.meetings.conftest import TZ, child_of, pdf_upload
@@ -48,18 +49,20 @@ class World:
 def world(coordinator, partner, other_partner, lead) -> World:
     start = datetime(2026, 9, 10, 15, tzinfo=TZ)
     meeting = services.meeting_create(
-        actor=coordinator, title="Partnership meeting", kind="network", starts_at=start,
+        actor=Actor.of(coordinator), title="Partnership meeting", kind="network", starts_at=start,
         ends_at=start + timedelta(hours=2), notes="Published notes",
     )  # fmt: skip
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     draft = services.meeting_create(
-        actor=coordinator, title="Draft meeting", kind="breakout", starts_at=start,
+        actor=Actor.of(coordinator), title="Draft meeting", kind="breakout", starts_at=start,
         ends_at=start + timedelta(hours=1), notes="Draft notes",
     )  # fmt: skip
-    attendance = services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
-    attachment = services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=coordinator)
+    attendance = services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
+    attachment = services.attachment_add(
+        meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator)
+    )
     homework = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Send your MOU block",
+        actor=Actor.of(coordinator), meeting=meeting, description="Send your MOU block",
         owner_kind="all_partners", due_on=date(2026, 10, 15),
     )  # fmt: skip
     return World(
@@ -69,7 +72,7 @@ def world(coordinator, partner, other_partner, lead) -> World:
         attachment=attachment,
         homework=homework,
         mine=child_of(homework, partner),
-        token=services.calendar_feed_create(user=lead),
+        token=services.calendar_feed_create(user=lead, actor=Actor.of(lead)),
         coordinator=coordinator,
         other_partner=other_partner,
     )
@@ -99,7 +102,7 @@ def _attendance_formset(w: World):
 
 
 def _reopen(w: World):
-    services.action_item_complete(item=w.mine, actor=w.coordinator)
+    services.action_item_complete(item=w.mine, actor=Actor.of(w.coordinator))
     return reverse("meetings:item_reopen", args=[w.mine.pk])
 
 

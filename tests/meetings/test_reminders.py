@@ -70,7 +70,7 @@ def test_a_ticked_item_stops_its_reminders_at_once(
     homework, partner, other_partner, lead, other_lead
 ):
     sweep(at(10, 1))
-    services.action_item_complete(item=child_of(homework, partner), actor=lead)
+    services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
     sweep(at(10, 8))
     assert len(item_mail(lead.email)) == 1
     assert (
@@ -90,7 +90,7 @@ def test_a_late_sweep_sends_the_latest_stage_once_not_a_burst(homework, lead):
 def test_a_person_item_reminds_its_owner_and_their_delegate(coordinator, meeting, nobody):
     ReminderPreference.objects.create(user=nobody, delegate_email="assistant@example.org")
     services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Write the summary slide",
+        actor=Actor.of(coordinator), meeting=meeting, description="Write the summary slide",
         owner_kind=ActionItem.OwnerKind.PERSON, owner_user=nobody, due_on=date(2026, 10, 15),
     )  # fmt: skip
     sweep(at(10, 15))

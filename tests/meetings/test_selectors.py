@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from core.actor import Actor
 from meetings import selectors, services
 from meetings.models import ActionItem
 from partnership.models import Membership, Partner
@@ -24,26 +25,26 @@ def test_due_items_are_open_children_and_person_items_within_the_window(
     homework, partner, other_partner, lead, coordinator, meeting
 ):
     later = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Later", owner_kind="person",
+        actor=Actor.of(coordinator), meeting=meeting, description="Later", owner_kind="person",
         owner_user=lead, due_on=date(2026, 12, 1),
     )  # fmt: skip
     undated = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Someday", owner_kind="person",
+        actor=Actor.of(coordinator), meeting=meeting, description="Someday", owner_kind="person",
         owner_user=lead,
     )  # fmt: skip
     due = list(selectors.action_items_due(now=at(10, 2)))
     assert set(due) == {child_of(homework, partner), child_of(homework, other_partner)}
     assert homework not in due and later not in due and undated not in due
 
-    services.action_item_complete(item=child_of(homework, partner), actor=lead)
+    services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
     # Overdue items stay due until done.
     assert list(selectors.action_items_due(now=at(11, 10))) == [child_of(homework, other_partner)]
 
 
 def test_due_uses_the_network_day_not_utc(coordinator, meeting, lead):
     item = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Due on the 15th", owner_kind="person",
-        owner_user=lead, due_on=date(2026, 10, 15),
+        actor=Actor.of(coordinator), meeting=meeting, description="Due on the 15th",
+        owner_kind="person", owner_user=lead, due_on=date(2026, 10, 15),
     )  # fmt: skip
     # 8 pm on Oct 14 in Salem is already Oct 15 in UTC.
     evening = at(10, 14, hour=20)
@@ -78,7 +79,7 @@ def test_a_partner_without_a_lead_reminds_its_editors(homework, other_partner):
 
 def test_recipients_of_a_person_item_is_that_person_while_active(coordinator, meeting, lead):
     item = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Call Deb", owner_kind="person",
+        actor=Actor.of(coordinator), meeting=meeting, description="Call Deb", owner_kind="person",
         owner_user=lead, due_on=date(2026, 10, 1),
     )  # fmt: skip
     assert selectors.action_item_reminder_recipients(item=item) == [(lead, "owner")]
@@ -95,7 +96,7 @@ def test_the_due_query_count_does_not_grow_with_partners(
         for _ in range(n_partners):
             factories.MembershipFactory(role="lead", partner=factories.PartnerFactory())
         services.action_item_create(
-            actor=coordinator, meeting=meeting, description="Homework",
+            actor=Actor.of(coordinator), meeting=meeting, description="Homework",
             owner_kind=ActionItem.OwnerKind.ALL_PARTNERS, due_on=date(2026, 10, 15),
         )  # fmt: skip
         from django.db import connection
@@ -115,7 +116,7 @@ def test_the_due_query_count_does_not_grow_with_partners(
 def _meeting(coordinator, day, **extra):
     start = at(day[0], day[1], hour=15)
     return services.meeting_create(
-        actor=coordinator, title=extra.pop("title", f"Meeting {day}"),
+        actor=Actor.of(coordinator), title=extra.pop("title", f"Meeting {day}"),
         kind=extra.pop("kind", "network"), starts_at=start, ends_at=start + timedelta(hours=1),
         **extra,
     )  # fmt: skip
@@ -141,10 +142,10 @@ def test_open_items_of_the_previous_meeting_are_carried_to_the_next(
     coordinator, homework, meeting, partner, lead
 ):
     done = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Already done", owner_kind="person",
-        owner_user=lead,
+        actor=Actor.of(coordinator), meeting=meeting, description="Already done",
+        owner_kind="person", owner_user=lead,
     )  # fmt: skip
-    services.action_item_complete(item=done, actor=lead)
+    services.action_item_complete(item=done, actor=Actor.of(lead))
     nxt = _meeting(coordinator, (10, 8), title="October partnership meeting")
     context = selectors.meeting_detail(meeting=nxt, user=lead)
     assert context["previous"] == meeting
@@ -168,7 +169,7 @@ def test_search_finds_titles_notes_decisions_and_items_but_drafts_only_for_coord
     assert titles(lead, "FIRST") == ([], [])  # draft notes
     assert titles(lead, "mou block") == ([], [homework.pk])
     assert titles(lead, "partnership") == (["Partnership meeting"], [])
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     assert titles(lead, "first") == (["Partnership meeting"], [])
     assert titles(lead, "drafts its mou") == (["Partnership meeting"], [])
     result = selectors.meetings_search(user=lead, query="first")
@@ -190,7 +191,7 @@ def test_calendar_has_network_meetings_invitations_and_the_persons_due_dates(
     group = factories.WorkgroupFactory(name="Policy")
     invited = _meeting(coordinator, (9, 20), kind="workgroup", workgroup=group, title="Policy")
     not_invited = _meeting(coordinator, (9, 21), kind="workgroup", workgroup=group, title="Other")
-    services.attendance_add(meeting=invited, user=lead, actor=coordinator)
+    services.attendance_add(meeting=invited, user=lead, actor=Actor.of(coordinator))
     entries = selectors.calendar_entries(user=lead, now=at(9, 1))
     uids = {e.uid for e in entries}
     assert f"meeting-{meeting.pk}@127.0.0.1" in uids

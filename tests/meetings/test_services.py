@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from meetings import attachments as attachment_rules
 from meetings import selectors, services
@@ -48,10 +49,10 @@ def test_progress_counts_done_out_of_not_cancelled_and_names_who_is_left(
 ):
     third = factories.PartnerFactory(name="Gilbert House Children's Museum", kind="informal")
     services.action_item_expand(item=homework)
-    services.action_item_complete(item=child_of(homework, partner), actor=lead)
+    services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
     services.action_item_update(
         item=child_of(homework, third),
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         description=homework.description,
         due_on=homework.due_on,
         status="cancelled",
@@ -69,13 +70,15 @@ def test_progress_counts_done_out_of_not_cancelled_and_names_who_is_left(
 def test_the_parent_is_done_when_every_partner_is_and_reopens_with_them(
     homework, partner, other_partner, lead, other_lead
 ):
-    services.action_item_complete(item=child_of(homework, partner), actor=lead)
+    services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
     homework.refresh_from_db()
     assert homework.status == "open"
-    services.action_item_complete(item=child_of(homework, other_partner), actor=other_lead)
+    services.action_item_complete(
+        item=child_of(homework, other_partner), actor=Actor.of(other_lead)
+    )
     homework.refresh_from_db()
     assert homework.status == "done" and homework.completed_at is not None
-    services.action_item_reopen(item=child_of(homework, partner), actor=lead)
+    services.action_item_reopen(item=child_of(homework, partner), actor=Actor.of(lead))
     homework.refresh_from_db()
     assert homework.status == "open" and homework.completed_at is None
 
@@ -83,10 +86,10 @@ def test_the_parent_is_done_when_every_partner_is_and_reopens_with_them(
 def test_cancelling_the_parent_cancels_open_children_and_keeps_done_ones(
     homework, partner, other_partner, lead, coordinator
 ):
-    services.action_item_complete(item=child_of(homework, partner), actor=lead)
+    services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
     services.action_item_update(
         item=homework,
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         description=homework.description,
         due_on=homework.due_on,
         status="cancelled",
@@ -99,7 +102,7 @@ def test_cancelling_the_parent_cancels_open_children_and_keeps_done_ones(
 def test_editing_the_parent_carries_text_and_date_to_every_partner(homework, coordinator):
     services.action_item_update(
         item=homework,
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         description="Send your MOU block",
         due_on=date(2026, 10, 20),
         status="open",
@@ -111,14 +114,14 @@ def test_editing_the_parent_carries_text_and_date_to_every_partner(homework, coo
 
 def test_a_parent_is_never_ticked_itself(homework, coordinator):
     with pytest.raises(services.MeetingConflict):
-        services.action_item_complete(item=homework, actor=coordinator)
+        services.action_item_complete(item=homework, actor=Actor.of(coordinator))
 
 
 # --- ticking ------------------------------------------------------------------------------
 
 
 def test_ticking_records_who_and_when_and_an_event(homework, partner, editor):
-    item = services.action_item_complete(item=child_of(homework, partner), actor=editor)
+    item = services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(editor))
     assert item.status == "done" and item.completed_by == editor
     assert item.completed_at is not None
     event = Event.objects.get(action="action_item.complete", subject_id=item.pk)
@@ -126,39 +129,39 @@ def test_ticking_records_who_and_when_and_an_event(homework, partner, editor):
 
 
 def test_ticking_twice_changes_nothing(homework, partner, lead, editor):
-    first = services.action_item_complete(item=child_of(homework, partner), actor=lead)
-    again = services.action_item_complete(item=child_of(homework, partner), actor=editor)
+    first = services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(lead))
+    again = services.action_item_complete(item=child_of(homework, partner), actor=Actor.of(editor))
     assert again.completed_by == lead and again.completed_at == first.completed_at
     assert Event.objects.filter(action="action_item.complete").count() == 1
 
 
 def test_a_cancelled_item_cannot_be_ticked(meeting, coordinator, lead):
     item = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Book a room",
+        actor=Actor.of(coordinator), meeting=meeting, description="Book a room",
         owner_kind="person", owner_user=lead,
     )  # fmt: skip
     services.action_item_update(
-        item=item, actor=coordinator, description=item.description, due_on=None,
+        item=item, actor=Actor.of(coordinator), description=item.description, due_on=None,
         status="cancelled",
     )  # fmt: skip
     with pytest.raises(services.MeetingConflict):
-        services.action_item_complete(item=item, actor=lead)
+        services.action_item_complete(item=item, actor=Actor.of(lead))
 
 
 def test_the_owner_must_be_consistent(meeting, coordinator, partner):
     with pytest.raises(ValidationError):
         services.action_item_create(
-            actor=coordinator, meeting=meeting, description="Who?", owner_kind="person"
+            actor=Actor.of(coordinator), meeting=meeting, description="Who?", owner_kind="person"
         )
     with pytest.raises(ValidationError):
         services.action_item_create(
-            actor=coordinator, meeting=meeting, description="Who?", owner_kind="partner"
+            actor=Actor.of(coordinator), meeting=meeting, description="Who?", owner_kind="partner"
         )
 
 
 def test_a_link_to_what_the_item_is_about_is_kept(meeting, coordinator, partner):
     item = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Fill in your row",
+        actor=Actor.of(coordinator), meeting=meeting, description="Fill in your row",
         owner_kind="partner", owner_partner=partner, subject=partner,
     )  # fmt: skip
     assert item.subject == partner
@@ -171,7 +174,7 @@ def test_a_link_to_what_the_item_is_about_is_kept(meeting, coordinator, partner)
 def test_a_meeting_must_end_after_it_starts(coordinator, meeting):
     with pytest.raises(ValidationError) as excinfo:
         services.meeting_update(
-            meeting=meeting, actor=coordinator, values={"ends_at": meeting.starts_at}
+            meeting=meeting, actor=Actor.of(coordinator), values={"ends_at": meeting.starts_at}
         )
     assert "must end after it starts" in str(excinfo.value)
 
@@ -179,23 +182,25 @@ def test_a_meeting_must_end_after_it_starts(coordinator, meeting):
 def test_a_video_link_must_be_http_or_https(coordinator, meeting):
     with pytest.raises(ValidationError):
         services.meeting_update(
-            meeting=meeting, actor=coordinator, values={"video_url": "javascript:alert(1)"}
+            meeting=meeting,
+            actor=Actor.of(coordinator),
+            values={"video_url": "javascript:alert(1)"},
         )
 
 
 def test_publishing_twice_or_with_nothing_written_is_a_conflict(coordinator, meeting):
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     with pytest.raises(services.MeetingConflict):
-        services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+        services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     empty = factories.MeetingFactory(notes="", decisions="")
     with pytest.raises(services.MeetingConflict):
-        services.meeting_notes_publish(meeting=empty, actor=coordinator)
+        services.meeting_notes_publish(meeting=empty, actor=Actor.of(coordinator))
 
 
 def test_draft_notes_are_never_e_mailed(coordinator, meeting, lead):
-    services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+    services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     with pytest.raises(services.MeetingConflict):
-        services.meeting_notes_send(meeting=meeting, actor=coordinator)
+        services.meeting_notes_send(meeting=meeting, actor=Actor.of(coordinator))
     assert not OutboxMessage.objects.exists()
 
 
@@ -204,16 +209,22 @@ def test_send_notes_mails_each_attendee_with_their_own_items(
     django_capture_on_commit_callbacks, mailoutbox,
 ):  # fmt: skip
     personal = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Share the FIRST robotics contacts",
-        owner_kind="person", owner_user=other_lead, due_on=date(2026, 9, 30),
+        actor=Actor.of(coordinator), meeting=meeting,
+        description="Share the FIRST robotics contacts", owner_kind="person", owner_user=other_lead,
+        due_on=date(2026, 9, 30),
     )  # fmt: skip
-    services.attendance_invite_partner(meeting=meeting, partner=partner, actor=coordinator)
-    services.attendance_add(
-        meeting=meeting, user=other_lead, actor=coordinator, status=Attendance.Status.ABSENT
+    services.attendance_invite_partner(
+        meeting=meeting, partner=partner, actor=Actor.of(coordinator)
     )
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.attendance_add(
+        meeting=meeting,
+        user=other_lead,
+        actor=Actor.of(coordinator),
+        status=Attendance.Status.ABSENT,
+    )
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.meeting_notes_send(meeting=meeting, actor=coordinator)
+        sent = services.meeting_notes_send(meeting=meeting, actor=Actor.of(coordinator))
     assert sent == 3
     by_person = {m.to_email: m for m in OutboxMessage.objects.filter(kind="meeting_notes")}
     assert set(by_person) == {lead.email, viewer.email, other_lead.email}
@@ -238,16 +249,16 @@ def test_send_notes_mails_each_attendee_with_their_own_items(
 def test_script_in_notes_never_reaches_the_e_mail(coordinator, meeting, lead):
     services.meeting_update(
         meeting=meeting,
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         values={
             "notes": "Hello <script>alert('x')</script> [click](javascript:alert(1)) "
             '<img src=x onerror="alert(2)">',
             "decisions": "<iframe src='https://evil.example'></iframe>Decided",
         },
     )
-    services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
-    services.meeting_notes_send(meeting=meeting, actor=coordinator)
+    services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
+    services.meeting_notes_send(meeting=meeting, actor=Actor.of(coordinator))
     mail = OutboxMessage.objects.get(kind="meeting_notes")
     for body in (mail.body_html, mail.body_text):
         assert "<script" not in body and "onerror" not in body and "<iframe" not in body
@@ -260,10 +271,16 @@ def test_script_in_notes_never_reaches_the_e_mail(coordinator, meeting, lead):
 
 def test_inviting_a_whole_partner_adds_its_people_once(coordinator, meeting, partner, lead, editor):
     assert (
-        services.attendance_invite_partner(meeting=meeting, partner=partner, actor=coordinator) == 2
+        services.attendance_invite_partner(
+            meeting=meeting, partner=partner, actor=Actor.of(coordinator)
+        )
+        == 2
     )
     assert (
-        services.attendance_invite_partner(meeting=meeting, partner=partner, actor=coordinator) == 0
+        services.attendance_invite_partner(
+            meeting=meeting, partner=partner, actor=Actor.of(coordinator)
+        )
+        == 0
     )
     rows = Attendance.objects.filter(meeting=meeting)
     assert {(a.user, a.partner, a.status) for a in rows} == {
@@ -272,10 +289,10 @@ def test_inviting_a_whole_partner_adds_its_people_once(coordinator, meeting, par
 
 
 def test_a_person_is_listed_once_with_their_own_organization(coordinator, meeting, lead, partner):
-    attendance = services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+    attendance = services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     assert attendance.partner == partner
     with pytest.raises(services.MeetingConflict):
-        services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+        services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -307,7 +324,9 @@ def test_allowed_files_are_stored_under_a_name_of_our_own(
     coordinator, meeting, name, content, served_as
 ):
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    attachment = services.attachment_add(meeting=meeting, upload=upload, actor=coordinator)
+    attachment = services.attachment_add(
+        meeting=meeting, upload=upload, actor=Actor.of(coordinator)
+    )
     assert attachment.original_name == name
     assert attachment.content_type == served_as
     assert attachment.size == len(content)
@@ -337,7 +356,7 @@ def test_disallowed_files_are_refused_and_nothing_is_saved(
 ):
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError) as excinfo:
-        services.attachment_add(meeting=meeting, upload=upload, actor=coordinator)
+        services.attachment_add(meeting=meeting, upload=upload, actor=Actor.of(coordinator))
     assert message in str(excinfo.value)
     assert not Attachment.objects.exists()
     assert not (settings.MEDIA_ROOT / "meetings").exists()
@@ -346,7 +365,9 @@ def test_disallowed_files_are_refused_and_nothing_is_saved(
 def test_an_oversized_file_is_refused(coordinator, meeting, settings):
     big = PDF + b"0" * attachment_rules.MAX_ATTACHMENT_BYTES
     with pytest.raises(ValidationError) as excinfo:
-        services.attachment_add(meeting=meeting, upload=pdf_upload(content=big), actor=coordinator)
+        services.attachment_add(
+            meeting=meeting, upload=pdf_upload(content=big), actor=Actor.of(coordinator)
+        )
     assert "too large" in str(excinfo.value)
     assert not Attachment.objects.exists()
     assert not (settings.MEDIA_ROOT / "meetings").exists()
@@ -354,7 +375,7 @@ def test_an_oversized_file_is_refused(coordinator, meeting, settings):
 
 def test_a_path_in_the_uploaded_name_is_dropped(coordinator, meeting):
     attachment = services.attachment_add(
-        meeting=meeting, upload=pdf_upload(name="../../etc/notes.pdf"), actor=coordinator
+        meeting=meeting, upload=pdf_upload(name="../../etc/notes.pdf"), actor=Actor.of(coordinator)
     )
     assert attachment.original_name == "notes.pdf"
 
@@ -362,10 +383,12 @@ def test_a_path_in_the_uploaded_name_is_dropped(coordinator, meeting):
 def test_deleting_an_attachment_removes_the_file_after_commit(
     coordinator, meeting, django_capture_on_commit_callbacks
 ):
-    attachment = services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=coordinator)
+    attachment = services.attachment_add(
+        meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator)
+    )
     storage, name = attachment.file.storage, attachment.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.attachment_delete(attachment=attachment, actor=coordinator)
+        services.attachment_delete(attachment=attachment, actor=Actor.of(coordinator))
     assert not storage.exists(name)
     assert not Attachment.objects.exists()
 
@@ -374,7 +397,7 @@ def test_deleting_an_attachment_removes_the_file_after_commit(
 
 
 def test_a_calendar_token_is_stored_only_as_its_hash(lead):
-    token = services.calendar_feed_create(user=lead)
+    token = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     feed = CalendarFeed.objects.get(user=lead)
     assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in feed.token_hash
@@ -382,17 +405,17 @@ def test_a_calendar_token_is_stored_only_as_its_hash(lead):
 
 
 def test_a_new_token_voids_the_old_one_and_revoking_voids_it_too(lead):
-    old = services.calendar_feed_create(user=lead)
-    new = services.calendar_feed_create(user=lead)
+    old = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
+    new = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     assert selectors.calendar_feed_owner(token_hash=services.calendar_token_hash(old)) is None
     assert selectors.calendar_feed_owner(token_hash=services.calendar_token_hash(new)) == lead
-    assert services.calendar_feed_revoke(user=lead) is True
+    assert services.calendar_feed_revoke(user=lead, actor=Actor.of(lead)) is True
     assert selectors.calendar_feed_owner(token_hash=services.calendar_token_hash(new)) is None
     assert Event.objects.filter(action="calendar_feed.revoke").count() == 1
 
 
 def test_a_feed_stops_when_its_owner_leaves_the_network(lead, partner):
-    token = services.calendar_feed_create(user=lead)
+    token = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     partner.status = Partner.Status.INACTIVE
     partner.save()
     lead.refresh_from_db()
@@ -407,7 +430,7 @@ def _at(year, month, day, hour=9):
 
 def test_a_person_item_due_date_needs_no_partner(meeting, coordinator, nobody):
     item = services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Write the summary",
+        actor=Actor.of(coordinator), meeting=meeting, description="Write the summary",
         owner_kind="person", owner_user=nobody, due_on=date(2026, 9, 20),
     )  # fmt: skip
     due = selectors.action_items_due(now=_at(2026, 9, 19), within=timedelta(days=1))

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from meetings import services
 from meetings.attachments import MAX_ATTACHMENT_BYTES
@@ -91,7 +92,7 @@ def test_script_in_agenda_and_notes_is_sanitized_on_the_page(client_for, coordin
         ),
     )
     meeting = Meeting.objects.get()
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     html = client_for(lead).get(meeting.get_absolute_url()).content.decode()
     assert "<strong>Roles</strong>" in html and "Notes" in html and "Decided" in html
     assert "alert('agenda')" not in html and "onerror" not in html
@@ -119,7 +120,7 @@ def test_draft_notes_are_hidden_from_partners_until_published(
 
 
 def test_sending_draft_notes_is_a_conflict(client_for, coordinator, meeting, lead):
-    services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+    services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     response = client_for(coordinator).post(reverse("meetings:send_notes", args=[meeting.pk]))
     assert response.status_code == 409
     assert "Publish the notes before sending them." in response.content.decode()
@@ -129,8 +130,10 @@ def test_sending_draft_notes_is_a_conflict(client_for, coordinator, meeting, lea
 def test_send_notes_from_the_page(
     client_for, coordinator, meeting, homework, partner, lead, django_capture_on_commit_callbacks
 ):
-    services.attendance_invite_partner(meeting=meeting, partner=partner, actor=coordinator)
-    services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    services.attendance_invite_partner(
+        meeting=meeting, partner=partner, actor=Actor.of(coordinator)
+    )
+    services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(coordinator).post(
             reverse("meetings:send_notes", args=[meeting.pk]), follow=True
@@ -232,7 +235,7 @@ def test_my_items_lists_the_persons_and_their_partners_items(
     client_for, coordinator, meeting, homework, partner, other_partner, viewer, other_lead
 ):
     services.action_item_create(
-        actor=coordinator, meeting=meeting, description="Bring the FIRST kit",
+        actor=Actor.of(coordinator), meeting=meeting, description="Bring the FIRST kit",
         owner_kind="person", owner_user=viewer,
     )  # fmt: skip
     page = client_for(viewer).get(reverse("meetings:my_items")).content.decode()
@@ -259,7 +262,7 @@ def test_previous_open_items_are_at_the_top_of_the_next_meeting(
 ):
     start = meeting.starts_at + timedelta(days=28)
     nxt = services.meeting_create(
-        actor=coordinator, title="October partnership meeting", kind="network",
+        actor=Actor.of(coordinator), title="October partnership meeting", kind="network",
         starts_at=start, ends_at=start + timedelta(hours=2), agenda="Review the blocks",
     )  # fmt: skip
     page = client_for(lead).get(nxt.get_absolute_url()).content.decode()
@@ -300,7 +303,7 @@ def test_adding_an_unknown_person_is_refused(client_for, coordinator, meeting):
 
 
 def test_a_bad_attendance_status_is_refused(client_for, coordinator, meeting, lead):
-    row = services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+    row = services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     data = {
         "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
         "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
@@ -336,7 +339,9 @@ def test_an_attachment_is_uploaded_and_served_only_to_members(
 
 
 def test_the_file_store_is_not_a_web_address(client_for, coordinator, meeting, lead):
-    attachment = services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=coordinator)
+    attachment = services.attachment_add(
+        meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator)
+    )
     response = client_for(lead).get("/media/" + attachment.file.name)
     assert response.status_code == 404
 
@@ -367,7 +372,9 @@ def test_bad_attachments_are_refused_with_400_and_nothing_saved(
 
 
 def test_removing_an_attachment(client_for, coordinator, meeting):
-    attachment = services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=coordinator)
+    attachment = services.attachment_add(
+        meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator)
+    )
     response = client_for(coordinator).post(
         reverse("meetings:attachment_delete", args=[attachment.pk])
     )
@@ -419,7 +426,7 @@ def test_the_feed_address_is_shown_once_and_serves_a_valid_calendar(
 
 
 def test_a_revoked_or_unknown_token_is_404(client_for, client, lead):
-    token = services.calendar_feed_create(user=lead)
+    token = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     url = reverse("meetings:calendar_feed", kwargs={"token": token})
     assert client.get(url).status_code == 200
     client_for(lead).post(reverse("meetings:calendar"), {"action": "revoke"})
@@ -430,7 +437,7 @@ def test_a_revoked_or_unknown_token_is_404(client_for, client, lead):
 
 
 def test_regenerating_voids_the_old_address(client_for, client, lead):
-    old = services.calendar_feed_create(user=lead)
+    old = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     client_for(lead).post(reverse("meetings:calendar"), {"action": "create"})
     assert client.get(reverse("meetings:calendar_feed", kwargs={"token": old})).status_code == 404
 
@@ -486,12 +493,12 @@ def test_meeting_detail_query_count_does_not_grow(
         for _ in range(extra):
             partner = factories.PartnerFactory()
             member = factories.MembershipFactory(partner=partner).user
-            services.attendance_add(meeting=meeting, user=member, actor=coordinator)
+            services.attendance_add(meeting=meeting, user=member, actor=Actor.of(coordinator))
         services.action_item_create(
-            actor=coordinator, meeting=meeting, description="Homework",
+            actor=Actor.of(coordinator), meeting=meeting, description="Homework",
             owner_kind="all_partners", due_on=date(2026, 10, 15),
         )  # fmt: skip
-        services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=coordinator)
+        services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator))
         with django_assert_num_queries(11) as ctx:
             assert client.get(meeting.get_absolute_url()).status_code == 200
         counts.append(len(ctx))
@@ -505,7 +512,7 @@ def test_my_items_query_count_is_pinned(
     for n in (2, 9):
         for _ in range(n):
             services.action_item_create(
-                actor=coordinator, meeting=meeting, description="Homework",
+                actor=Actor.of(coordinator), meeting=meeting, description="Homework",
                 owner_kind="partner", owner_partner=partner, due_on=date(2026, 10, 15),
             )  # fmt: skip
         with django_assert_num_queries(7):
@@ -520,7 +527,7 @@ def test_network_items_query_count_is_pinned(
         for _ in range(n):
             factories.MembershipFactory(partner=factories.PartnerFactory())
             services.action_item_create(
-                actor=coordinator, meeting=meeting, description="Homework",
+                actor=Actor.of(coordinator), meeting=meeting, description="Homework",
                 owner_kind="all_partners", due_on=date(2026, 10, 15),
             )  # fmt: skip
         with django_assert_num_queries(6):
@@ -543,7 +550,7 @@ def test_search_query_count_is_pinned(client_for, coordinator, lead, django_asse
 def test_calendar_feed_query_count_is_pinned(
     client, coordinator, homework, lead, django_assert_num_queries
 ):
-    token = services.calendar_feed_create(user=lead)
+    token = services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     url = reverse("meetings:calendar_feed", kwargs={"token": token})
     for _ in range(2):
         factories.MeetingFactory()

@@ -115,7 +115,7 @@ def test_meeting_partner_and_workgroup_pages_read_the_stored_html(
 
     starts = timezone.now() + timedelta(days=3)
     meeting = meeting_services.meeting_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         title="Network meeting",
         kind="network",
         starts_at=starts,
@@ -124,10 +124,10 @@ def test_meeting_partner_and_workgroup_pages_read_the_stored_html(
         notes="*Noted*",
         decisions="- Decided",
     )
-    meeting_services.meeting_notes_publish(meeting=meeting, actor=coordinator)
+    meeting_services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
     other = partner_create(name="Labs Inc", kind="business", description="*labs*", by=coordinator)
     workgroup = workgroup_create(name="Assessment", description="**tests**", by=coordinator)
-    meeting_services.attendance_add(meeting=meeting, user=lead, actor=coordinator)
+    meeting_services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     monkeypatch.setattr(text, "_parser", _refuse)
     for url, shown in (
         (meeting.get_absolute_url(), "<strong>Roles</strong>"),
@@ -138,7 +138,7 @@ def test_meeting_partner_and_workgroup_pages_read_the_stored_html(
         assert response.status_code == 200, url
         assert shown in response.content.decode(), url
     # The notes e-mail reads the stored HTML too.
-    assert meeting_services.meeting_notes_send(meeting=meeting, actor=coordinator) >= 1
+    assert meeting_services.meeting_notes_send(meeting=meeting, actor=Actor.of(coordinator)) >= 1
 
 
 def test_a_row_stored_by_an_older_renderer_still_shows_current_html(
@@ -244,7 +244,7 @@ def test_an_edit_stores_the_new_html_beside_the_fields_it_saves(coordinator):
 
     starts = timezone.now() + timedelta(days=3)
     meeting = meeting_services.meeting_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         title="Network meeting",
         kind="network",
         starts_at=starts,
@@ -253,7 +253,7 @@ def test_an_edit_stores_the_new_html_beside_the_fields_it_saves(coordinator):
     )
     meeting.notes = "*Noted later*"
     meeting_services.meeting_update(
-        meeting=meeting, actor=coordinator, values={"notes": "*Noted later*"}
+        meeting=meeting, actor=Actor.of(coordinator), values={"notes": "*Noted later*"}
     )
     assert Meeting.objects.get(pk=meeting.pk).notes_html == "<p><em>Noted later</em></p>\n"
 

@@ -160,7 +160,7 @@ def test_the_frozen_record_holds_everything_the_document_shows_as_canonical_json
     entry_set(
         partner=block.partner,
         category=category,
-        user=lead,
+        actor=Actor.of(lead),
         stance="need",
         priority="high",
         note="Two summer weeks",

@@ -483,7 +483,7 @@ def test_verify_checks_csrf(client):
 
 
 def _feed(client, user) -> str:
-    token = meeting_services.calendar_feed_create(user=user)
+    token = meeting_services.calendar_feed_create(user=user, actor=Actor.of(user))
     response = client.get(f"/meetings/calendar/{token}.ics")
     assert response.status_code == 200
     return response.content.decode()

@@ -2,6 +2,7 @@
 
 import json
 
+from core.actor import Actor
 from needs_matrix.demo import DEMO_ROWS, load_demo_matrix
 from needs_matrix.models import Category, MatrixEntry
 from needs_matrix.selectors import MatrixFilters, matrix_summary
@@ -79,7 +80,7 @@ def test_snapshot_structure(hand_built):
 
 
 def test_snapshot_for_chosen_partners_and_without_retired_categories(hand_built, coordinator):
-    category_retire(category=hand_built.categories["A"], user=coordinator)
+    category_retire(category=hand_built.categories["A"], actor=Actor.of(coordinator))
     chosen = [hand_built.partners["P1"].pk, hand_built.partners["P6"].pk]
     snapshot = matrix_snapshot(partner_ids=chosen)
     assert [p["name"] for p in snapshot["partners"]] == ["P1 district", "P6 gone"]

@@ -5,6 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.actor import Actor
 from core.models import Event
 from needs_matrix.exports import matrix_csv_lines, matrix_xlsx_bytes
 from needs_matrix.models import MatrixEntry
@@ -46,12 +47,12 @@ def test_csv_round_trip_gives_the_same_entries(hand_built, coordinator):
     before = stored() - {e for e in stored() if e[0] == "P6 gone"}
     data = export_csv()
     MatrixEntry.objects.all().delete()
-    result = matrix_import_csv(file=data, user=coordinator)
+    result = matrix_import_csv(file=data, actor=Actor.of(coordinator))
     assert (result.created, result.updated, result.unchanged) == (12, 0, 0)
     assert stored() == before
     assert export_csv() == data
     # A second import of the same file changes nothing.
-    result = matrix_import_csv(file=data, user=coordinator)
+    result = matrix_import_csv(file=data, actor=Actor.of(coordinator))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 12)
 
 
@@ -67,7 +68,7 @@ def test_import_updates_with_history_and_event(hand_built, coordinator):
         HEADER + "P1 district,Category C,contribute,,Two mentors,\n"
         "p2 DISTRICT,category d,Needs,High,,urgent\n"
     ).encode()
-    result = matrix_import_csv(file=data, user=coordinator)
+    result = matrix_import_csv(file=data, actor=Actor.of(coordinator))
     assert (result.created, result.updated) == (1, 1)
     entry = MatrixEntry.objects.get(partner__name="P1 district", category__name="Category C")
     assert (entry.stance, entry.priority, entry.capacity_note) == ("contribute", "", "Two mentors")
@@ -124,7 +125,7 @@ def test_import_errors_name_the_row_and_change_nothing(hand_built, coordinator, 
     before = stored()
     history = MatrixEntry.history.count()
     with pytest.raises(MatrixImportInvalid) as info:
-        matrix_import_csv(file=content.encode("utf-8"), user=coordinator)
+        matrix_import_csv(file=content.encode("utf-8"), actor=Actor.of(coordinator))
     messages = [str(p) for p in info.value.problems]
     assert any(m.startswith(expected) for m in messages), messages
     assert stored() == before
@@ -140,7 +141,7 @@ def test_valid_rows_are_not_imported_when_one_row_fails(hand_built, coordinator)
         "P3 college,Category D,nope,,,\n"
     )
     with pytest.raises(MatrixImportInvalid) as info:
-        matrix_import_csv(file=content.encode(), user=coordinator)
+        matrix_import_csv(file=content.encode(), actor=Actor.of(coordinator))
     assert [p.row for p in info.value.problems] == [4]
     assert stored() == before
 
@@ -152,7 +153,7 @@ def test_every_problem_is_listed(hand_built, coordinator):
         "P3 college,Category D,nope,,,\n"
     )
     with pytest.raises(MatrixImportInvalid) as info:
-        matrix_import_csv(file=content.encode(), user=coordinator)
+        matrix_import_csv(file=content.encode(), actor=Actor.of(coordinator))
     assert [p.row for p in info.value.problems] == [2, 3, 4]
 
 
@@ -162,7 +163,7 @@ def test_wrong_encoding_is_refused(hand_built, coordinator, encoding):
     content = HEADER + "École Française,Category C,need,low,,Ça va\n"
     before = stored()
     with pytest.raises(MatrixImportInvalid) as info:
-        matrix_import_csv(file=content.encode(encoding), user=coordinator)
+        matrix_import_csv(file=content.encode(encoding), actor=Actor.of(coordinator))
     assert "not UTF-8" in str(info.value.problems[0])
     assert stored() == before
 
@@ -171,15 +172,16 @@ def test_utf8_with_and_without_bom_are_read(hand_built, coordinator):
     factories.PartnerFactory(name="École Française")
     for i, prefix in enumerate([b"", b"\xef\xbb\xbf"]):
         content = HEADER + f"École Française,Category {'CD'[i]},need,low,,Ça va\n"
-        matrix_import_csv(file=prefix + content.encode("utf-8"), user=coordinator)
+        matrix_import_csv(file=prefix + content.encode("utf-8"), actor=Actor.of(coordinator))
     assert MatrixEntry.objects.filter(partner__name="École Française", note="Ça va").count() == 2
 
 
 def test_retired_category_is_refused_by_import(hand_built, coordinator):
-    category_retire(category=hand_built.categories["C"], user=coordinator)
+    category_retire(category=hand_built.categories["C"], actor=Actor.of(coordinator))
     with pytest.raises(MatrixImportInvalid) as info:
         matrix_import_csv(
-            file=(HEADER + "P1 district,Category C,need,low,,\n").encode(), user=coordinator
+            file=(HEADER + "P1 district,Category C,need,low,,\n").encode(),
+            actor=Actor.of(coordinator),
         )
     assert str(info.value.problems[0]) == "Row 2: the category “Category C” is retired."
 
@@ -190,7 +192,7 @@ def test_import_accepts_an_uploaded_file_object(hand_built, coordinator):
     upload = SimpleUploadedFile(
         "m.csv", (HEADER + "P4 business,Category A,both,low,Kits,\n").encode()
     )
-    matrix_import_csv(file=upload, user=coordinator)
+    matrix_import_csv(file=upload, actor=Actor.of(coordinator))
     entry = MatrixEntry.objects.get(partner__name="P4 business", category__name="Category A")
     assert (entry.stance, entry.priority, entry.capacity_note) == ("both", "low", "Kits")
 

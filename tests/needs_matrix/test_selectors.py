@@ -1,5 +1,6 @@
 """Coverage, gap and thin arithmetic, the heat map and suggested matches, by hand."""
 
+from core.actor import Actor
 from needs_matrix.selectors import (
     MatrixFilters,
     category_summaries,
@@ -136,7 +137,9 @@ def test_retired_categories_leave_the_grid_but_can_be_shown(hand_built):
     from needs_matrix.services import category_retire
     from tests.factories import UserFactory
 
-    category_retire(category=hand_built.categories["A"], user=UserFactory(is_coordinator=True))
+    category_retire(
+        category=hand_built.categories["A"], actor=Actor.of(UserFactory(is_coordinator=True))
+    )
     grid = matrix_grid(filters=MatrixFilters(group_id=hand_built.group.pk))
     assert "Category A" not in [c.name for c in grid.categories]
     grid = matrix_grid(filters=MatrixFilters(group_id=hand_built.group.pk, include_retired=True))

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.actor import Actor
 from core.models import Event
 from needs_matrix.models import Category, CategoryGroup, MatrixEntry
 from needs_matrix.services import (
@@ -32,7 +33,7 @@ def test_entry_set_creates_updates_and_records_events_and_history(partner, lead,
         stance="need",
         priority="high",
         note="For grades 6-8",
-        user=lead,
+        actor=Actor.of(lead),
     )
     assert (entry.stance, entry.priority, entry.note, entry.updated_by) == (
         "need",
@@ -46,7 +47,7 @@ def test_entry_set_creates_updates_and_records_events_and_history(partner, lead,
         stance="contribute",
         priority="high",
         capacity_note="Two engineers a month",
-        user=lead,
+        actor=Actor.of(lead),
     )
     # A priority only applies to a need: it is dropped for a contribution.
     assert (entry.stance, entry.priority, entry.capacity_note) == (
@@ -61,39 +62,52 @@ def test_entry_set_creates_updates_and_records_events_and_history(partner, lead,
 
 
 def test_entry_set_without_change_writes_nothing(partner, lead, categories):
-    entry_set(partner=partner, category=categories[0], stance="need", priority="low", user=lead)
-    entry_set(partner=partner, category=categories[0], stance="need", priority="low", user=lead)
+    entry_set(
+        partner=partner, category=categories[0], stance="need", priority="low", actor=Actor.of(lead)
+    )
+    entry_set(
+        partner=partner, category=categories[0], stance="need", priority="low", actor=Actor.of(lead)
+    )
     assert MatrixEntry.history.filter(partner_id=partner.pk).count() == 1
     assert Event.objects.filter(action="matrix.entry_set").count() == 1
 
 
 def test_not_assessed_stores_nothing_new_but_updates_an_existing_entry(partner, lead, categories):
     assert (
-        entry_set(partner=partner, category=categories[0], stance="not_assessed", user=lead) is None
+        entry_set(
+            partner=partner, category=categories[0], stance="not_assessed", actor=Actor.of(lead)
+        )
+        is None
     )
     assert not MatrixEntry.objects.exists()
-    entry_set(partner=partner, category=categories[0], stance="need", priority="low", user=lead)
-    entry = entry_set(partner=partner, category=categories[0], stance="not_assessed", user=lead)
+    entry_set(
+        partner=partner, category=categories[0], stance="need", priority="low", actor=Actor.of(lead)
+    )
+    entry = entry_set(
+        partner=partner, category=categories[0], stance="not_assessed", actor=Actor.of(lead)
+    )
     assert entry.stance == "not_assessed" and entry.priority == ""
     assert entry.history.count() == 2
 
 
 def test_need_requires_a_priority(partner, lead, categories):
     with pytest.raises(ValidationError) as info:
-        entry_set(partner=partner, category=categories[0], stance="need", user=lead)
+        entry_set(partner=partner, category=categories[0], stance="need", actor=Actor.of(lead))
     assert "priority" in info.value.message_dict
     assert not MatrixEntry.objects.exists()
 
 
 def test_bad_stance_is_refused(partner, lead, categories):
     with pytest.raises(ValidationError):
-        entry_set(partner=partner, category=categories[0], stance="maybe", user=lead)
+        entry_set(partner=partner, category=categories[0], stance="maybe", actor=Actor.of(lead))
 
 
 def test_retired_category_cannot_be_set(partner, lead, coordinator, categories):
-    category_retire(category=categories[0], user=coordinator)
+    category_retire(category=categories[0], actor=Actor.of(coordinator))
     with pytest.raises(ValidationError):
-        entry_set(partner=partner, category=categories[0], stance="contribute", user=lead)
+        entry_set(
+            partner=partner, category=categories[0], stance="contribute", actor=Actor.of(lead)
+        )
 
 
 def test_row_save_writes_changes_in_one_event(partner, lead, categories):
@@ -105,7 +119,7 @@ def test_row_save_writes_changes_in_one_event(partner, lead, categories):
             b.pk: EntryValues(stance="both", priority="low", capacity_note="Lab space"),
             c.pk: EntryValues(stance="not_assessed"),
         },
-        user=lead,
+        actor=Actor.of(lead),
     )
     assert len(changed) == 2
     stored = {e.category_id: e for e in MatrixEntry.objects.filter(partner=partner)}
@@ -124,7 +138,7 @@ def test_row_save_is_all_or_nothing(partner, lead, categories):
                 a.pk: EntryValues(stance="need", priority="high"),
                 b.pk: EntryValues(stance="need"),  # no priority
             },
-            user=lead,
+            actor=Actor.of(lead),
         )
     assert f"priority_{b.pk}" in info.value.message_dict
     assert not MatrixEntry.objects.exists()
@@ -132,10 +146,12 @@ def test_row_save_is_all_or_nothing(partner, lead, categories):
 
 
 def test_row_save_refuses_retired_categories(partner, lead, coordinator, categories):
-    category_retire(category=categories[0], user=coordinator)
+    category_retire(category=categories[0], actor=Actor.of(coordinator))
     with pytest.raises(ValidationError):
         row_save(
-            partner=partner, values={categories[0].pk: EntryValues(stance="contribute")}, user=lead
+            partner=partner,
+            values={categories[0].pk: EntryValues(stance="contribute")},
+            actor=Actor.of(lead),
         )
 
 
@@ -143,16 +159,20 @@ def test_retired_category_keeps_entries_and_history_and_can_be_restored(
     partner, lead, coordinator, categories
 ):
     entry = entry_set(
-        partner=partner, category=categories[0], stance="need", priority="high", user=lead
+        partner=partner,
+        category=categories[0],
+        stance="need",
+        priority="high",
+        actor=Actor.of(lead),
     )
-    category_retire(category=categories[0], user=coordinator)
+    category_retire(category=categories[0], actor=Actor.of(coordinator))
     categories[0].refresh_from_db()
     assert categories[0].is_retired
     assert MatrixEntry.objects.filter(pk=entry.pk, stance="need").exists()
     assert entry.history.count() == 1
     assert categories[0] not in Category.objects.current()
     assert Event.objects.filter(action="matrix.category_retired").exists()
-    category_restore(category=categories[0], user=coordinator)
+    category_restore(category=categories[0], actor=Actor.of(coordinator))
     categories[0].refresh_from_db()
     assert not categories[0].is_retired
     assert [h.retired_at is None for h in categories[0].history.order_by("history_date")] == [
@@ -163,9 +183,11 @@ def test_retired_category_keeps_entries_and_history_and_can_be_restored(
 
 
 def test_category_create_and_update(coordinator, assessment_group):
-    group = group_create(name="Outreach", user=coordinator)
-    first = category_create(group=group, name="Family nights", user=coordinator)
-    second = category_create(group=group, name="Newsletters", description="x", user=coordinator)
+    group = group_create(name="Outreach", actor=Actor.of(coordinator))
+    first = category_create(group=group, name="Family nights", actor=Actor.of(coordinator))
+    second = category_create(
+        group=group, name="Newsletters", description="x", actor=Actor.of(coordinator)
+    )
     assert (first.order, second.order) == (1, 2)
     other = assessment_group
     category_update(
@@ -174,7 +196,7 @@ def test_category_create_and_update(coordinator, assessment_group):
         name="Family newsletters",
         description="Monthly",
         order=9,
-        user=coordinator,
+        actor=Actor.of(coordinator),
     )
     second.refresh_from_db()
     assert (second.group, second.name, second.order) == (other, "Family newsletters", 9)
@@ -184,7 +206,7 @@ def test_category_create_and_update(coordinator, assessment_group):
 def test_category_names_are_unique_ignoring_case(coordinator, mentors, assessment_group):
     group = assessment_group
     with pytest.raises(ValidationError) as info:
-        category_create(group=group, name="MENTORS", user=coordinator)
+        category_create(group=group, name="MENTORS", actor=Actor.of(coordinator))
     assert "already exists" in str(info.value)
 
 
@@ -221,14 +243,19 @@ def test_seeded_taxonomy_comes_from_the_notes(db):
 
 
 def test_empty_order_means_at_the_end_and_is_kept_on_update(coordinator):
-    group = group_create(name="Ordering", user=coordinator)
-    first = category_create(group=group, name="First", order=None, user=coordinator)
-    second = category_create(group=group, name="Second", order=None, user=coordinator)
+    group = group_create(name="Ordering", actor=Actor.of(coordinator))
+    first = category_create(group=group, name="First", order=None, actor=Actor.of(coordinator))
+    second = category_create(group=group, name="Second", order=None, actor=Actor.of(coordinator))
     assert (first.order, second.order) == (1, 2)
     category_update(
-        category=first, group=group, name="First!", description="", order=None, user=coordinator
+        category=first,
+        group=group,
+        name="First!",
+        description="",
+        order=None,
+        actor=Actor.of(coordinator),
     )
     first.refresh_from_db()
     assert first.order == 1
-    later = group_create(name="Later", order=None, user=coordinator)
+    later = group_create(name="Later", order=None, actor=Actor.of(coordinator))
     assert later.order > group.order

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.actor import Actor
 from needs_matrix.models import Category, CategoryGroup, MatrixEntry
 from tests import factories
 
@@ -229,7 +230,7 @@ def test_row_page_shows_retired_entries_and_helpers(
     factories.MatrixEntryFactory(partner=partner, category=mentors, stance="need", priority="high")
     factories.MatrixEntryFactory(partner=other_partner, category=mentors, stance="contribute")
     factories.MatrixEntryFactory(partner=partner, category=kits, stance="contribute")
-    category_retire(category=kits, user=coordinator)
+    category_retire(category=kits, actor=Actor.of(coordinator))
     html = (
         client_for(lead).get(reverse("needs_matrix:row_edit", args=[partner.pk])).content.decode()
     )
@@ -423,7 +424,7 @@ def test_filtered_csv_imports_back(client_for, coordinator, hand_built):
         reverse("needs_matrix:export_csv"), {"kind": "school_district"}
     )
     data = b"".join(response.streaming_content)
-    result = matrix_import_csv(file=data, user=coordinator)
+    result = matrix_import_csv(file=data, actor=Actor.of(coordinator))
     assert (result.rows, result.created, result.updated) == (6, 0, 0)
 
 
@@ -457,7 +458,7 @@ def test_unfiltered_xlsx_notes_say_no_filters(client_for, coordinator, hand_buil
 def _save(partner, category, user, **values):
     from needs_matrix.services import EntryValues, row_save
 
-    row_save(partner=partner, values={category.pk: EntryValues(**values)}, user=user)
+    row_save(partner=partner, values={category.pk: EntryValues(**values)}, actor=Actor.of(user))
 
 
 def test_row_history_shows_who_changed_what_and_when(client_for, lead, coordinator, partner):

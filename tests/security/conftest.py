@@ -189,7 +189,7 @@ def _meeting(coordinator, partner, other_partner, lead):
     tz = ZoneInfo(settings.TIME_ZONE)
     start = datetime.now(tz).replace(microsecond=0) + timedelta(days=3)
     meeting = meeting_services.meeting_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         title="Partnership meeting",
         kind="network",
         starts_at=start,
@@ -200,15 +200,15 @@ def _meeting(coordinator, partner, other_partner, lead):
         decisions="- Each partner drafts its MOU block",
     )
     attendance = meeting_services.attendance_add(
-        meeting=meeting, user=lead, partner=partner, status="invited", actor=coordinator
+        meeting=meeting, user=lead, partner=partner, status="invited", actor=Actor.of(coordinator)
     )
     attachment = meeting_services.attachment_add(
         meeting=meeting,
         upload=SimpleUploadedFile("notes.pdf", PDF, content_type="application/pdf"),
-        actor=coordinator,
+        actor=Actor.of(coordinator),
     )
     homework = meeting_services.action_item_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         meeting=meeting,
         description="Send a draft of your block",
         owner_kind=ActionItem.OwnerKind.ALL_PARTNERS,
@@ -216,7 +216,7 @@ def _meeting(coordinator, partner, other_partner, lead):
     )
     item = homework.children.get(owner_partner=partner)
     person_item = meeting_services.action_item_create(
-        actor=coordinator,
+        actor=Actor.of(coordinator),
         meeting=meeting,
         description="Bring the district's calendar",
         owner_kind=ActionItem.OwnerKind.PERSON,
@@ -277,7 +277,7 @@ def world(db) -> World:
     meeting, attendance, attachment, item, person_item = _meeting(
         coordinator, partner, other_partner, lead
     )
-    calendar_token = meeting_services.calendar_feed_create(user=lead)
+    calendar_token = meeting_services.calendar_feed_create(user=lead, actor=Actor.of(lead))
     signin_url = signin_link_make(user=lead, next_path=block.get_absolute_url())
     return World(
         people=people,

@@ -240,7 +240,7 @@ def test_services_refuse_dates_outside_the_range(world):
     coordinator = world.people["coordinator"]
     with pytest.raises(ValidationError) as error:
         meeting_services.meeting_create(
-            actor=coordinator,
+            actor=Actor.of(coordinator),
             title="Far away",
             kind="network",
             starts_at=FAR_FUTURE_LOCAL,
@@ -249,7 +249,7 @@ def test_services_refuse_dates_outside_the_range(world):
     assert DATE_RANGE_MESSAGE in str(error.value)
     with pytest.raises(ValidationError):
         meeting_services.action_item_create(
-            actor=coordinator,
+            actor=Actor.of(coordinator),
             meeting=world.meeting,
             description="Far away",
             owner_kind=ActionItem.OwnerKind.PERSON,

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import OutboxMessage
 from meetings.attachments import MAX_ATTACHMENT_BYTES
 from meetings.models import Attachment
@@ -221,7 +222,7 @@ def test_an_upload_name_cannot_inject_a_header_into_the_download(world):
     attachment = services.attachment_add(
         meeting=world.meeting,
         upload=_upload('minutes"\r\nSet-Cookie: stolen=1\n.pdf', PDF),
-        actor=world.people["coordinator"],
+        actor=Actor.of(world.people["coordinator"]),
     )
     client = Client()
     client.force_login(world.people["lead"])

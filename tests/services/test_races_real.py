@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.actor import Actor
 from meetings import services as meeting_services
 from meetings.models import ActionItem, Attendance, Meeting
 from mou.models import MouVersion
@@ -151,7 +152,11 @@ def test_one_person_added_to_a_partner_twice_at_once_gets_one_role(coordinator, 
 def test_one_person_put_on_a_meeting_list_twice_at_once(coordinator, lead):
     start = datetime(2026, 9, 10, 15, 0, tzinfo=TZ)
     meeting = meeting_services.meeting_create(
-        actor=coordinator, title="M", kind="network", starts_at=start, ends_at=start + timedelta(1)
+        actor=Actor.of(coordinator),
+        title="M",
+        kind="network",
+        starts_at=start,
+        ends_at=start + timedelta(1),
     )
     data = {"email": lead.email, "status": "invited"}
     url = f"/meetings/{meeting.pk}/attendance/add/"
@@ -186,7 +191,11 @@ def test_entry_set_twice_at_once_through_the_service(coordinator, partner):
     category = Category.objects.current().first()
     calls = [
         lambda stance=stance: matrix_services.entry_set(
-            partner=partner, category=category, stance=stance, priority="low", user=coordinator
+            partner=partner,
+            category=category,
+            stance=stance,
+            priority="low",
+            actor=Actor.of(coordinator),
         )
         for stance in ("need", "both")
     ]
@@ -202,7 +211,7 @@ def test_coordinator_edits_an_item_while_the_partner_ticks_it_both_changes_survi
     coordinator, partner, lead
 ):
     item = meeting_services.action_item_create(
-        actor=coordinator, description="Send the roster", owner_kind="partner",
+        actor=Actor.of(coordinator), description="Send the roster", owner_kind="partner",
         owner_partner=partner,
     )  # fmt: skip
     coordinator_client, lead_client = signed_in(coordinator), signed_in(lead)
@@ -262,7 +271,7 @@ def test_editing_a_person_while_another_coordinator_deactivates_them(coordinator
 def test_editing_a_meeting_while_its_notes_are_published(coordinator):
     start = datetime(2026, 9, 10, 15, 0, tzinfo=TZ)
     meeting = meeting_services.meeting_create(
-        actor=coordinator, title="Kick-off", kind="network", starts_at=start,
+        actor=Actor.of(coordinator), title="Kick-off", kind="network", starts_at=start,
         ends_at=start + timedelta(hours=2), notes="We met.",
     )  # fmt: skip
     other = factories.UserFactory(is_coordinator=True)
