@@ -145,19 +145,19 @@ class BlockDeadlines(engine.ReminderSource):
         return self.due_for_many(subjects=[subject], now=now)[0]
 
     def due_for_many(self, *, subjects: list[RoleBlock], now: datetime):
-        owed = [b for b in subjects if block_remind_refusal(b) is None]
-        specs = engine.schedules_for({b.version for b in owed})
-        people = _people_by_partner(b.partner_id for b in owed)
+        remindable = [b for b in subjects if block_remind_refusal(b) is None]
+        specs = engine.schedules_for({b.version for b in remindable})
+        people = _people_by_partner(b.partner_id for b in remindable)
         prefs = engine.preferences_for(m.user_id for ms in people.values() for m in ms)
         dues = {}
-        for block in owed:
+        for block in remindable:
             spec = engine.schedule_spec(block.version, specs)
             stage = engine.stage_current(
                 deadline=block.effective_deadline, spec=spec, now=now
             ) or engine.stage_manual(now=now)
             due = _due_for_block(block, stage, people.get(block.partner_id, []), prefs)
             due.due_at = now
-            due.context["overdue"] = block.effective_deadline < now
+            due.context["overdue"] = block.is_overdue(now=now)
             due.context["days_before"] = None
             dues[block.pk] = due
         return [dues.get(b.pk) for b in subjects]
