@@ -281,11 +281,10 @@ def versions_for_picker() -> list[MouVersion]:
 
 def block_by_pk(*, pk: int) -> RoleBlock | None:
     """A block with its version, partner and last editor, or None."""
-    return (
-        RoleBlock.objects.select_related("version", "partner", "last_edited_by")
-        .filter(pk=pk)
-        .first()
-    )
+    try:
+        return RoleBlock.objects.select_related("version", "partner", "last_edited_by").get(pk=pk)
+    except RoleBlock.DoesNotExist:
+        return None
 
 
 def block_version_ids(*, block_ids: set[int]) -> dict[int, int]:
