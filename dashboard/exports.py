@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from dashboard.selectors import reminder_delivery, reminder_stage_label, rows_for_export
+from core.services.reminders import stage_label
+from dashboard.selectors import reminder_delivery, rows_for_export
 from mou.models import RoleBlock
 from mou.rules import network_zone
 
@@ -52,7 +53,7 @@ def export_values(block: RoleBlock) -> list:
         _local(block.submitted_at),
         "yes" if block.signing_leader_name else "no",
         leader,
-        reminder_stage_label(reminder.stage) if reminder else "",
+        stage_label(reminder.stage) if reminder else "",
         _local(reminder.claimed_at) if reminder else None,
         reminder_delivery(reminder),
     ]

@@ -8,16 +8,10 @@ from datetime import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from mou.models import MouVersion, RoleBlock
 from partnership.models import PartnerKind, Workgroup
-
-PENDING = (
-    RoleBlock.Status.NOT_STARTED,
-    RoleBlock.Status.DRAFT,
-    RoleBlock.Status.CHANGES_REQUESTED,
-)
 
 # Workflow order, so "status" sorts the way a coordinator reads it, not alphabetically.
 STATUS_RANK = Case(
@@ -49,16 +43,6 @@ SORTS = {
     ),
 }
 DEFAULT_SORT = "partner"
-
-
-def overdue_q(*, now: datetime) -> Q:
-    """Still owed, and past its effective deadline (the extension when it is later).
-
-    max(deadline, extension) < now  ⇔  deadline < now and (no extension or extension < now).
-    """
-    return Q(status__in=PENDING, version__deadline__lt=now) & (
-        Q(extension_until__isnull=True) | Q(extension_until__lt=now)
-    )
 
 
 class BlockFilter(django_filters.FilterSet):
@@ -112,7 +96,7 @@ class BlockFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(overdue_q(now=self.now))
+        return queryset.overdue(self.now)
 
     def sort_rows(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied last, in filter_queryset, whatever the field order

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dashboard.filters import DEFAULT_SORT, PENDING
-from dashboard.selectors import block_is_overdue, reminder_delivery, reminder_stage_label
-from mou.models import MouVersion, RoleBlock
+from core.services.reminders import stage_label
+from dashboard.filters import DEFAULT_SORT
+from dashboard.selectors import reminder_delivery
+from mou.models import RoleBlock
+from mou.reminders import block_remind_refusal
 from mou.rules import network_zone
 
 # The sort each header asks for on a first click; a second click reverses it.
@@ -174,7 +176,7 @@ class BlockTable(tables.Table):
             record.status.replace("_", "-"),
             record.get_status_display(),
         )
-        if block_is_overdue(record, now=self.now):
+        if record.is_overdue(now=self.now):
             return format_html(
                 '{} <span class="badge text-bg-danger status-badge">Overdue</span>', badge
             )
@@ -219,7 +221,7 @@ class BlockTable(tables.Table):
         delivery = reminder_delivery(reminder)
         return format_html(
             '{}<span class="small d-block">{} <span class="badge {}">{}</span></span>',
-            reminder_stage_label(reminder.stage),
+            stage_label(reminder.stage),
             _when(reminder.claimed_at),
             DELIVERY_BADGES.get(delivery, "text-bg-light border"),
             delivery,
@@ -232,7 +234,7 @@ class BlockTable(tables.Table):
             record.get_absolute_url(),
             record.partner.name,
         )
-        if record.status not in PENDING or record.version.status != MouVersion.Status.OPEN:
+        if block_remind_refusal(record) is not None:
             return open_link
         return format_html(
             '{} <form class="d-inline" method="post" action="{}" hx-post="{}" '

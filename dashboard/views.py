@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.permissions import is_coordinator
 from core.services.reminders import (
     ManualLimitReached,
+    NotRemindable,
     RecentlyReminded,
     reminded_recently,
     reminder_send_now,
@@ -24,11 +25,10 @@ from core.services.reminders import (
 from core.services.signin import safe_next_path
 from core.views_helpers import request_actor, require
 from dashboard import exports, selectors
-from dashboard.filters import PENDING
 from dashboard.tables import BlockTable
 from dashboard.wording import remind_all_report
 from mou.models import MouVersion, RoleBlock
-from mou.selectors import blocks_to_remind
+from mou.selectors import block_by_pk, blocks_to_remind
 
 ROWS_PER_PAGE = 50
 
@@ -40,13 +40,6 @@ def _version(request) -> tuple[list[MouVersion], MouVersion | None]:
     if wanted and (version is None or str(version.pk) != wanted):
         raise Http404("No such MOU version.")
     return versions, version
-
-
-def _query(request, *, drop: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for name in drop:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @require("coordinator")
@@ -132,6 +125,13 @@ def _trigger(level: str, text: str) -> str:
     return json.dumps({"dashboard:message": {"level": level, "text": text}})
 
 
+def _block_or_404(pk: int) -> RoleBlock:
+    block = block_by_pk(pk=pk)
+    if block is None:
+        raise Http404("No such block.")
+    return block
+
+
 def _remind_problem(request, *, block: RoleBlock, text: str, status: int, back: str):
     if request.htmx:
         response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
@@ -150,29 +150,18 @@ def _remind_problem(request, *, block: RoleBlock, text: str, status: int, back: 
 def remind(request, pk: int):
     """The coordinator's "remind now" for one block: the leads (and opted-in editors) get the
     block's reminder at once, at most twice a day."""
-    block = get_object_or_404(
-        RoleBlock.objects.select_related("version", "partner", "last_edited_by"), pk=pk
-    )
+    block = _block_or_404(pk)
     back = safe_next_path(request.POST.get("next") or reverse("dashboard:index"))
-    if block.version.status != MouVersion.Status.OPEN:
-        text = (
-            f"{block.version} is {block.version.get_status_display().lower()}: "
-            "its blocks get no more reminders."
-        )
-        return _remind_problem(request, block=block, text=text, status=409, back=back)
-    if block.status not in PENDING:
-        text = (
-            f"{block.partner}'s block is {block.get_status_display().lower()}: "
-            "there is nothing to remind them of."
-        )
-        return _remind_problem(request, block=block, text=text, status=409, back=back)
+    actor = request_actor(request)
     try:
         sent = reminder_send_now(
             source="mou.block",
             subject=block,
-            actor=request_actor(request),
+            actor=actor,
             confirmed=request.POST.get("confirm") == "yes",
         )
+    except NotRemindable as refused:
+        return _remind_problem(request, block=block, text=refused.reason, status=409, back=back)
     except RecentlyReminded as recent:
         confirm = (
             reverse("dashboard:remind_confirm", args=[block.pk]) + "?" + urlencode({"next": back})
@@ -218,7 +207,7 @@ def _remind_confirm_page(request, *, block: RoleBlock, last_at, back: str, statu
 @require_GET
 def remind_confirm(request, pk: int):
     """Asks before a second reminder within 24 hours: when the last one went out."""
-    block = get_object_or_404(RoleBlock.objects.select_related("version", "partner"), pk=pk)
+    block = _block_or_404(pk)
     back = safe_next_path(request.GET.get("next") or reverse("dashboard:index"))
     recent = reminded_recently(subjects=[block], now=timezone.now())
     if block.pk not in recent:
@@ -252,10 +241,11 @@ def remind_all(request):
                 "back": back,
             },
         )
+    actor = request_actor(request)
     result = reminders_send_now_many(
         source="mou.block",
         subjects=blocks,
-        actor=request_actor(request),
+        actor=actor,
         include_recent=request.POST.get("include_recent") == "yes",
         about=version,
     )

@@ -124,9 +124,7 @@ class ActionItemDeadlines(engine.ReminderSource):
         spec = engine.schedule_spec(subject.meeting) if subject.meeting else engine.ScheduleSpec()
         stage = engine.stage_current(
             deadline=item_deadline(subject), spec=spec, now=now
-        ) or engine.Stage(
-            key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
-        )
+        ) or engine.stage_manual(now=now)
         prefs = engine.preferences_for(_candidate_ids(subject))
         due = _due(subject, stage, prefs, now, _opted_in(prefs))
         due.due_at = now

@@ -16,24 +16,32 @@ from core.services import reminders as engine
 from mou.models import MouVersion, RoleBlock, SignatureRequest
 from partnership.models import Membership, Partner
 
-PENDING = (
-    RoleBlock.Status.NOT_STARTED,
-    RoleBlock.Status.DRAFT,
-    RoleBlock.Status.CHANGES_REQUESTED,
-)
 LINK_VALID_AFTER_DEADLINE = timedelta(days=7)
 SIGNER_STAGE = "before-2"
+
+
+def block_remind_refusal(block: RoleBlock) -> str | None:
+    """Why the block cannot be reminded at all, or None when it may be: only a block still
+    owed, of a version open for blocks, gets reminders (its version and partner loaded)."""
+    if block.version.status != MouVersion.Status.OPEN:
+        return (
+            f"{block.version} is {block.version.get_status_display().lower()}: "
+            "its blocks get no more reminders."
+        )
+    if not block.is_owed:
+        return (
+            f"{block.partner}'s block is {block.get_status_display().lower()}: "
+            "there is nothing to remind them of."
+        )
+    return None
 
 
 def _pending_blocks():
     # The reminder shows names, dates and the review comment; the texts stay in the database
     # (thousands of blocks, each loading its version's shared text, otherwise).
     return (
-        RoleBlock.objects.filter(
-            version__status=MouVersion.Status.OPEN,
-            status__in=PENDING,
-            partner__status=Partner.Status.ACTIVE,
-        )
+        RoleBlock.objects.owed()
+        .filter(version__status=MouVersion.Status.OPEN, partner__status=Partner.Status.ACTIVE)
         .select_related("version", "partner")
         .defer(
             *RoleBlock.TEXT_FIELDS,
@@ -130,29 +138,26 @@ class BlockDeadlines(engine.ReminderSource):
             for block, stage in current
         ]
 
+    def refusal(self, *, subject: RoleBlock) -> str | None:
+        return block_remind_refusal(subject)
+
     def due_for(self, *, subject: RoleBlock, now: datetime):
         return self.due_for_many(subjects=[subject], now=now)[0]
 
     def due_for_many(self, *, subjects: list[RoleBlock], now: datetime):
-        owed = [
-            b
-            for b in subjects
-            if b.status in PENDING and b.version.status == MouVersion.Status.OPEN
-        ]
-        specs = engine.schedules_for({b.version for b in owed})
-        people = _people_by_partner(b.partner_id for b in owed)
+        remindable = [b for b in subjects if block_remind_refusal(b) is None]
+        specs = engine.schedules_for({b.version for b in remindable})
+        people = _people_by_partner(b.partner_id for b in remindable)
         prefs = engine.preferences_for(m.user_id for ms in people.values() for m in ms)
         dues = {}
-        for block in owed:
+        for block in remindable:
             spec = engine.schedule_spec(block.version, specs)
             stage = engine.stage_current(
                 deadline=block.effective_deadline, spec=spec, now=now
-            ) or engine.Stage(
-                key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
-            )
+            ) or engine.stage_manual(now=now)
             due = _due_for_block(block, stage, people.get(block.partner_id, []), prefs)
             due.due_at = now
-            due.context["overdue"] = block.effective_deadline < now
+            due.context["overdue"] = block.is_overdue(now=now)
             due.context["days_before"] = None
             dues[block.pk] = due
         return [dues.get(b.pk) for b in subjects]
@@ -175,7 +180,7 @@ class CoordinatorDigest(engine.ReminderSource):
             return []
         versions = list(
             MouVersion.objects.filter(status=MouVersion.Status.OPEN).annotate(
-                pending=Count("blocks", filter=Q(blocks__status__in=PENDING)),
+                pending=Count("blocks", filter=Q(blocks__status__in=RoleBlock.EDITABLE_STATUSES)),
                 submitted=Count("blocks", filter=Q(blocks__status=RoleBlock.Status.SUBMITTED)),
             )
         )
@@ -187,7 +192,7 @@ class CoordinatorDigest(engine.ReminderSource):
         for block in (
             RoleBlock.objects.filter(
                 version__in=versions,
-                status__in=(*PENDING, RoleBlock.Status.SUBMITTED),
+                status__in=(*RoleBlock.EDITABLE_STATUSES, RoleBlock.Status.SUBMITTED),
             )
             .select_related("partner")
             .order_by("partner__name")
@@ -343,9 +348,7 @@ class SignatureDeadlines(engine.ReminderSource):
             or not _signature_actionable(subject, _waiting_rounds([frozen.pk]))
         ):
             return None
-        stage = engine.Stage(
-            key="manual", label="a reminder from the coordinator", due_at=now, days_before=None
-        )
+        stage = engine.stage_manual(now=now)
         due = _due_for_signature(subject, stage)
         due.context["days_before"] = None
         return due

@@ -71,6 +71,37 @@ class Stage:
         return self.days_before is None
 
 
+# A stored stage key is "<kind>-<number>": days before the deadline, the how-manieth
+# overdue reminder, the how-manieth reminder by hand. Built and read only here.
+BEFORE, OVERDUE, MANUAL = "before", "overdue", "manual"
+MANUAL_LABEL = "a reminder from the coordinator"
+
+
+def _stage_key(kind: str, number: int) -> str:
+    return f"{kind}-{number}"
+
+
+def stage_label(stage: str) -> str:
+    """A stored stage key as the dashboard says it: 'before-7' → '7 days before',
+    'overdue-2' → 'overdue (2)', 'manual-1' → 'sent by hand'; any other key as it is."""
+    kind, _, number = stage.partition("-")
+    if kind == BEFORE and number.isdigit():
+        days = int(number)
+        if days == 0:
+            return "on the deadline day"
+        return f"{days} day{'s' if days != 1 else ''} before"
+    if kind == OVERDUE and number.isdigit():
+        return f"overdue ({number})"
+    if kind == MANUAL:
+        return "sent by hand"
+    return stage
+
+
+def stage_manual(*, now: datetime) -> Stage:
+    """The stage of a reminder by hand for a subject with no scheduled stage due yet."""
+    return Stage(key=MANUAL, label=MANUAL_LABEL, due_at=now, days_before=None)
+
+
 def _morning_of(day, tz) -> datetime:
     return datetime.combine(day, SEND_AT, tzinfo=tz)
 
@@ -107,7 +138,9 @@ def _stages(deadline: datetime, spec: ScheduleSpec, tz) -> tuple[Stage, ...]:
             label = "today is the deadline"
         else:
             label = f"{days} day{'s' if days != 1 else ''} before the deadline"
-        stages.append(Stage(key=f"before-{days}", label=label, due_at=due, days_before=days))
+        stages.append(
+            Stage(key=_stage_key(BEFORE, days), label=label, due_at=due, days_before=days)
+        )
     for n in range(1, spec.overdue_max + 1):
         day = _day_shifted(local_deadline.date(), n * spec.overdue_every_days)
         if day is None:
@@ -115,7 +148,7 @@ def _stages(deadline: datetime, spec: ScheduleSpec, tz) -> tuple[Stage, ...]:
         due = _morning_of(day, tz)
         stages.append(
             Stage(
-                key=f"overdue-{n}",
+                key=_stage_key(OVERDUE, n),
                 label=f"overdue ({n})",
                 due_at=due,
                 days_before=None,
@@ -237,6 +270,12 @@ class ReminderSource(ABC):
     @abstractmethod
     def due_for(self, *, subject: models.Model, now: datetime) -> Due | None:
         """The reminder a coordinator's "remind now" would send for one subject."""
+
+    def refusal(self, *, subject: models.Model) -> str | None:
+        """Why the subject cannot be reminded by hand at all (``reminder_send_now`` raises
+        NotRemindable with it), or None. By default every subject may be: ``due_for``
+        finding nothing due is then "nobody to remind"."""
+        return None
 
     def due_for_many(self, *, subjects: list[models.Model], now: datetime) -> list[Due | None]:
         """``due_for`` of each subject, in order; sources override it to batch the queries."""
@@ -456,6 +495,14 @@ class ManualLimitReached(Exception):
     pass
 
 
+class NotRemindable(Exception):
+    """The source's rule says the subject gets no reminder (the message says why)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
 class RecentlyReminded(Exception):
     """The subject was reminded less than a day ago: another needs the coordinator's yes."""
 
@@ -503,8 +550,8 @@ def _manual_counts(*, subjects: list[models.Model], now: datetime) -> tuple[dict
 
 
 def _as_manual(due: Due, *, number: int) -> Due:
-    due.stage = f"manual-{number}"
-    due.stage_label = "a reminder from the coordinator"
+    due.stage = _stage_key(MANUAL, number)
+    due.stage_label = MANUAL_LABEL
     return due
 
 
@@ -518,8 +565,13 @@ def reminder_send_now(
 ) -> int:
     """A coordinator's "remind now": the subject's current reminder, sent at once. Once a
     day freely; a second time within 24 hours of any reminder only when ``confirmed``; and
-    never more than MANUAL_LIMIT_PER_DAY times a day by hand."""
+    never more than MANUAL_LIMIT_PER_DAY times a day by hand. Raises NotRemindable when the
+    source's rule refuses the subject, before anything else is checked; returns 0 when
+    there is nobody to remind."""
     now = now or timezone.now()
+    reason = sources()[source].refusal(subject=subject)
+    if reason is not None:
+        raise NotRemindable(reason)
     total, today = _manual_counts(subjects=[subject], now=now)
     if today.get(subject.pk, 0) >= MANUAL_LIMIT_PER_DAY:
         raise ManualLimitReached(

@@ -135,6 +135,28 @@ class RoleTemplate(models.Model):
         return self.title
 
 
+class RoleBlockQuerySet(models.QuerySet):
+    """The rules about blocks that several pages read: each is written here once."""
+
+    def owed(self) -> "RoleBlockQuerySet":
+        """Blocks the partner still owes: not started, a draft, or sent back for changes."""
+        return self.filter(status__in=RoleBlock.EDITABLE_STATUSES)
+
+    def overdue(self, now) -> "RoleBlockQuerySet":
+        """Owed, and past the effective deadline (the extension when it is later)."""
+        return self.filter(overdue_q(now=now))
+
+
+def overdue_q(*, now) -> Q:
+    """``RoleBlockQuerySet.overdue`` as a condition, for a count among other counts.
+
+    max(deadline, extension) < now  ⇔  deadline < now and (no extension or extension < now).
+    """
+    return Q(status__in=RoleBlock.EDITABLE_STATUSES, version__deadline__lt=now) & (
+        Q(extension_until__isnull=True) | Q(extension_until__lt=now)
+    )
+
+
 class RoleBlock(models.Model):
     """One partner's section of one MOU version."""
 
@@ -145,6 +167,8 @@ class RoleBlock(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         ACCEPTED = "accepted", "Accepted"
 
+    # The partner may edit the block, and so still owes it: the one definition of "owed"
+    # (RoleBlock.objects.owed(), ``is_owed``).
     EDITABLE_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.CHANGES_REQUESTED)
 
     version = models.ForeignKey(MouVersion, on_delete=models.PROTECT, related_name="blocks")
@@ -194,6 +218,8 @@ class RoleBlock(models.Model):
     review_comment_html = markdown_html_field("review comment")
     markdown_version = markdown_version_field()
 
+    objects = RoleBlockQuerySet.as_manager()
+
     TEXT_FIELDS = ("role_in_partnership", "commitments", "asks_of_network")
     MARKDOWN_FIELDS = TEXT_FIELDS + ("review_comment",)
     # The history keeps what people typed; the HTML is derived from it and re-rendered.
@@ -240,6 +266,15 @@ class RoleBlock(models.Model):
     @property
     def is_editable_status(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_owed(self) -> bool:
+        """``RoleBlock.objects.owed()`` for a block in hand."""
+        return self.status in self.EDITABLE_STATUSES
+
+    def is_overdue(self, *, now) -> bool:
+        """``RoleBlock.objects.overdue(now)`` for a block in hand (its version loaded)."""
+        return self.is_owed and self.effective_deadline < now
 
     @property
     def has_content(self) -> bool:

@@ -1,14 +1,26 @@
 """Reads shaped for the MOU pages, each in a constant number of queries."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 
 from core.models import User
 from core.permissions import is_coordinator, user_may
 from mou.diff import Piece, text_diff
-from mou.models import BlockReview, BlockSeen, DraftPdf, MouVersion, RoleBlock, RoleTemplate
+from mou.models import (
+    BlockReview,
+    BlockSeen,
+    DraftPdf,
+    FrozenMou,
+    MouVersion,
+    RoleBlock,
+    RoleTemplate,
+    SignatureRequest,
+)
+from mou.models.versions import overdue_q
 from mou.permissions import blocks_readable
 from mou.rules import field_label
 from partnership.permissions import memberships
@@ -55,17 +67,21 @@ def version_blocks(
     return qs
 
 
-def version_status_counts(*, version: MouVersion) -> dict:
-    """{status: n, "total": n, "done": n, "no_signing_leader": n} in one query."""
+def version_status_counts(*, version: MouVersion, now: datetime | None = None) -> dict:
+    """{status: n, "total": n, "done": n, "owed": n, "no_signing_leader": n} in one query;
+    with ``now`` also "overdue": the owed blocks past their effective deadline then."""
     aggregates = {
         status: Count("id", filter=Q(status=status)) for status in RoleBlock.Status.values
     }
+    if now is not None:
+        aggregates["overdue"] = Count("id", filter=overdue_q(now=now))
     counts = RoleBlock.objects.filter(version=version).aggregate(
         total=Count("id"),
         no_signing_leader=Count("id", filter=Q(signing_leader_name="")),
         **aggregates,
     )
     counts["done"] = counts[RoleBlock.Status.SUBMITTED] + counts[RoleBlock.Status.ACCEPTED]
+    counts["owed"] = sum(counts[status] for status in RoleBlock.EDITABLE_STATUSES)
     # Freezing before this is zero means leaving partners out: the page says so first.
     counts["not_accepted"] = counts["total"] - counts[RoleBlock.Status.ACCEPTED]
     counts["rows"] = [(value, label, counts[value]) for value, label in RoleBlock.Status.choices]
@@ -227,7 +243,8 @@ def blocks_awaiting_submission(*, version: MouVersion) -> QuerySet[RoleBlock]:
     """Blocks whose partner still owes a submission (not started, draft, changes
     requested), for reminders. Each carries its version and partner."""
     return (
-        RoleBlock.objects.filter(version=version, status__in=RoleBlock.EDITABLE_STATUSES)
+        RoleBlock.objects.filter(version=version)
+        .owed()
         .select_related("version", "partner")
         .order_by("partner__name")
     )
@@ -241,3 +258,88 @@ def blocks_to_remind(*, version: MouVersion) -> list[RoleBlock]:
             *RoleBlock.TEXT_FIELDS, "version__shared_text", "partner__description"
         )
     )
+
+
+# --- reads of other pages (the dashboard, the partner home) ------------------------------------
+
+# The versions a partner's home shows a block of: not drafts the coordinator is preparing.
+VISIBLE_VERSION_STATUSES = (
+    MouVersion.Status.OPEN,
+    MouVersion.Status.FROZEN,
+    MouVersion.Status.EXECUTED,
+)
+
+
+def versions_for_picker() -> list[MouVersion]:
+    """Every version, newest first, with what a version picker shows (one query)."""
+    return list(
+        MouVersion.objects.only(
+            "id", "number", "title", "status", "deadline", "opened_at", "created_at"
+        )
+    )
+
+
+def block_by_pk(*, pk: int) -> RoleBlock | None:
+    """A block with its version, partner and last editor, or None."""
+    try:
+        return RoleBlock.objects.select_related("version", "partner", "last_edited_by").get(pk=pk)
+    except RoleBlock.DoesNotExist:
+        return None
+
+
+def block_version_ids(*, block_ids: set[int]) -> dict[int, int]:
+    """{block id: its version id} (one query, none for no ids)."""
+    if not block_ids:
+        return {}
+    return dict(RoleBlock.objects.filter(pk__in=block_ids).values_list("pk", "version_id"))
+
+
+def blocks_submitted_per_day(*, version: MouVersion, zone: tzinfo) -> dict[date, int]:
+    """{day: blocks last submitted that day} of the blocks standing submitted or accepted,
+    days in ``zone`` (one query)."""
+    return dict(
+        RoleBlock.objects.filter(version=version, status__in=DONE, submitted_at__isnull=False)
+        .annotate(day=TruncDate("submitted_at", tzinfo=zone))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+
+
+def _signature_annotations() -> dict:
+    """The partner's signature request of a frozen or executed version, as subqueries of
+    the block query (no extra query): its status, who, when, and the signing deadline."""
+    live = SignatureRequest.objects.filter(
+        frozen__version_id=OuterRef("version_id"),
+        partner_id=OuterRef("partner_id"),
+        role=SignatureRequest.Role.PARTNER,
+        status__in=SignatureRequest.LIVE,
+    ).order_by("-created_at", "-pk")
+    return {
+        "signature_status": Subquery(live.values("status")[:1]),
+        "signature_signer": Subquery(live.values("signer_name")[:1]),
+        "signature_signed_name": Subquery(live.values("signed_name")[:1]),
+        "signature_at": Subquery(live.values("decided_at")[:1]),
+        "signing_deadline": Subquery(
+            FrozenMou.objects.filter(version_id=OuterRef("version_id")).values("signing_deadline")[
+                :1
+            ]
+        ),
+    }
+
+
+def blocks_current_of_partners(*, partner_ids: list[int]) -> dict[int, RoleBlock]:
+    """{partner id: its block of the newest open, frozen or executed version}, each with its
+    version, last editor and signature (``signature_status``, ``signature_signer``,
+    ``signature_signed_name``, ``signature_at``, ``signing_deadline``), in one query."""
+    blocks: dict[int, RoleBlock] = {}
+    for block in (
+        RoleBlock.objects.filter(
+            partner_id__in=partner_ids, version__status__in=VISIBLE_VERSION_STATUSES
+        )
+        .select_related("version", "last_edited_by")
+        .annotate(**_signature_annotations())
+        .order_by("partner_id", "-version__number")
+    ):
+        blocks.setdefault(block.partner_id, block)
+    return blocks

@@ -283,10 +283,40 @@ def test_a_sweep_reminder_counts_for_the_24_hours(block, lead, coordinator):
 def test_manual_reminder_for_a_submitted_block_sends_nothing(block, coordinator):
     block.status = RoleBlock.Status.SUBMITTED
     block.save()
-    assert (
+    with pytest.raises(engine.NotRemindable) as refused:
         engine.reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
-        == 0
+    assert refused.value.reason.endswith(
+        "'s block is submitted: there is nothing to remind them of."
     )
+    assert not Reminder.objects.filter(subject_id=block.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("stage", "label"),
+    [
+        ("before-14", "14 days before"),
+        ("before-1", "1 day before"),
+        ("before-0", "on the deadline day"),
+        ("overdue-2", "overdue (2)"),
+        ("manual-3", "sent by hand"),
+        ("manual", "sent by hand"),
+        ("something-else", "something-else"),
+    ],
+)
+def test_stage_labels(stage, label):
+    assert engine.stage_label(stage) == label
+
+
+def test_stage_keys_the_engine_makes_read_back_as_labels(block):
+    spec = engine.ScheduleSpec(days_before=(7, 1, 0), overdue_every_days=7, overdue_max=2)
+    stages = engine.stages_for(deadline=block.version.deadline, spec=spec)
+    assert [engine.stage_label(s.key) for s in stages] == [
+        "7 days before",
+        "1 day before",
+        "on the deadline day",
+        "overdue (1)",
+        "overdue (2)",
+    ]
 
 
 def test_last_reminder_per_block_in_one_query(block, lead, django_assert_num_queries):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.models import Event
+from core.services.reminders import stage_label
 from dashboard import selectors
 from dashboard.chart import ChartPoint, submissions_chart_svg
 from mou.models import RoleBlock
@@ -262,24 +263,9 @@ def test_rows_carry_their_last_reminder_in_one_query(
     by_name = {b.partner.name: b for b in enriched}
     reminder = by_name[NAMES["draft"]].last_reminder
     assert reminder is not None and reminder.stage == "manual-1"
-    assert selectors.reminder_stage_label(reminder.stage) == "sent by hand"
+    assert stage_label(reminder.stage) == "sent by hand"
     assert selectors.reminder_delivery(reminder) in {"queued", "delivered"}
     assert by_name[NAMES["accepted"]].last_reminder is None
-
-
-@pytest.mark.parametrize(
-    ("stage", "label"),
-    [
-        ("before-14", "14 days before"),
-        ("before-1", "1 day before"),
-        ("before-0", "on the deadline day"),
-        ("overdue-2", "overdue (2)"),
-        ("manual-3", "sent by hand"),
-        ("something-else", "something-else"),
-    ],
-)
-def test_reminder_stage_labels(stage, label):
-    assert selectors.reminder_stage_label(stage) == label
 
 
 # --- the side panels --------------------------------------------------------------------------
