@@ -5,7 +5,6 @@ from datetime import date, datetime, tzinfo
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404
 
 from core.models import User
 from core.permissions import is_coordinator, user_may
@@ -108,8 +107,10 @@ def block_open_of_user(*, user: User) -> RoleBlock | None:
     )
 
 
-def block_for_page(*, version_pk: int, pk: int) -> RoleBlock:
-    return get_object_or_404(
+def block_for_page(*, version_pk: int, pk: int) -> RoleBlock | None:
+    """The block with what its editor page shows beside it; None if there is no such block
+    in that version."""
+    return (
         RoleBlock.objects.select_related(
             "version",
             "version__previous",
@@ -118,9 +119,9 @@ def block_for_page(*, version_pk: int, pk: int) -> RoleBlock:
             "submitted_by",
             "carried_over_from",
             "carried_over_from__version",
-        ),
-        version_id=version_pk,
-        pk=pk,
+        )
+        .filter(version_id=version_pk, pk=pk)
+        .first()
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,8 @@ from mou.views.common import apply_errors
 
 def block_for(request, version_pk: int, pk: int, action: str = "mou.block.view") -> RoleBlock:
     block = selectors.block_for_page(version_pk=version_pk, pk=pk)
+    if block is None:
+        raise Http404("No such block in this version")
     check(request, action, block)
     return block
 
@@ -220,7 +223,7 @@ def block_submit(request, version_pk: int, pk: int):
         failed = [(name, field_label(name)) for name in error.message_dict if name in form.fields]
         return _editor(
             request,
-            selectors.block_for_page(version_pk=version_pk, pk=pk),
+            block_for(request, version_pk, pk),
             form=form,
             status=400,
             submit_failed=True,
