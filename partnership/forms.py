@@ -16,15 +16,6 @@ NEW_PARTNER_STATUSES = [
 ]
 
 
-def errors_into_form(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _field_max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 

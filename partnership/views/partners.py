@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actor import Actor
+from core.forms import errors_into_form
 from core.permissions import user_may
 from core.services.submissions import submission_once
 from core.views_helpers import check, form_sent_before, form_token, request_actor, require
@@ -17,7 +18,6 @@ from partnership.forms import (
     PartnerForm,
     PartnerPersonAddForm,
     PartnerStatusForm,
-    errors_into_form,
 )
 from partnership.models import Membership, Partner
 from partnership.views.common import list_page, querystring

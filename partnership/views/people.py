@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actor import Actor
+from core.forms import errors_into_form
 from core.models import User
 from core.permissions import user_may
 from core.services.signin import link_signs_in, safe_next_path
@@ -19,7 +20,6 @@ from partnership.forms import (
     InviteForm,
     PersonCreateForm,
     PersonForm,
-    errors_into_form,
 )
 from partnership.views.common import list_page, querystring
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import errors_into_form
 from core.models import User
 from core.permissions import user_may
 from core.services.submissions import submission_once
@@ -16,7 +17,6 @@ from partnership.forms import (
     WorkgroupForm,
     WorkgroupMemberForm,
     WorkgroupPartnerForm,
-    errors_into_form,
 )
 from partnership.models import Partner, Workgroup
 
