@@ -21,6 +21,9 @@ def _field_max(model, name: str) -> int:
 
 
 class PartnerForm(forms.Form):
+    """A partner's profile. Whether the name is taken is the service's rule (one check, in
+    ``partner_create`` and ``partner_update``); the view shows its error on the name."""
+
     name = SingleLineField(max_length=_field_max(Partner, "name"))
     kind = forms.ChoiceField(choices=PartnerKind.choices)
     status = forms.ChoiceField(
@@ -48,23 +51,10 @@ class PartnerForm(forms.Form):
     )
 
     def __init__(self, *args, partner: Partner | None = None, **kwargs):
-        self.partner = partner
         super().__init__(*args, **kwargs)
         if partner is not None:
             # Status changes are their own action (deactivate / reactivate).
             del self.fields["status"]
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Partner.objects.filter(name__iexact=name)
-        if self.partner is not None:
-            taken = taken.exclude(pk=self.partner.pk)
-        existing = taken.first()
-        if existing is not None:
-            raise ValidationError(
-                f"A partner named “{existing.name}” already exists. Partner names must be unique."
-            )
-        return name
 
 
 class PersonForm(forms.Form):

@@ -90,13 +90,6 @@ def test_partner_create_bad_input(coord, partner, data, field_message):
 
 
 def test_partner_create_race_lost_at_the_database_is_a_form_error(coord, partner, monkeypatch):
-    from partnership import forms
-
-    class NoCheckForm(forms.PartnerForm):
-        def clean_name(self):
-            return self.cleaned_data["name"]
-
-    monkeypatch.setattr("partnership.views.partners.PartnerForm", NoCheckForm)
     monkeypatch.setattr(partners_services, "_partner_name_check", lambda **kwargs: None)
     monkeypatch.setattr(Partner, "validate_constraints", lambda self, **kwargs: None)
     response = coord.post(
