@@ -1,8 +1,10 @@
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
@@ -93,6 +95,20 @@ class LinkField(forms.CharField):
     """An absolute http(s) address or a path on this site; see core.validators."""
 
     default_validators = [link_validator]
+
+
+def errors_into_form(
+    form: forms.Form, error: ValidationError, *, field_of: Callable[[str], str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: each message on its field when the form
+    has one by that name, the rest on the form as a whole. ``field_of`` turns the service's
+    field name into the form's where they differ (one form for several rows)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        field = field_of(name) if field_of is not None else name
+        form.add_error(field if field in form.fields else None, messages)
 
 
 def help_text_from_data(text: str) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Count
 from core.permissions import account_is_privileged
 from core.services.events import event_record
 from core.text import markdown_cook
+from core.views_helpers import request_actor
 from partnership.models import Membership, Partner, Workgroup
 
 
@@ -21,31 +22,29 @@ class EventRecordingAdmin(admin.ModelAdmin):
         verb = "changed" if change else "added"
         event_record(
             action=f"admin.{obj._meta.model_name}_{verb}",
-            actor=request.user,
+            actor=request_actor(request),
             subject=obj,
             summary=f"{obj._meta.verbose_name.capitalize()} {obj} {verb} in the admin",
             data={"fields": list(form.changed_data)},
-            request=request,
         )
 
     def delete_model(self, request, obj):
         event_record(
             action=f"admin.{obj._meta.model_name}_deleted",
-            actor=request.user,
+            actor=request_actor(request),
             subject=obj,
             summary=f"{obj._meta.verbose_name.capitalize()} {obj} deleted in the admin",
-            request=request,
         )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
+        actor = request_actor(request)
         for obj in queryset:
             event_record(
                 action=f"admin.{obj._meta.model_name}_deleted",
-                actor=request.user,
+                actor=actor,
                 subject=obj,
                 summary=f"{obj._meta.verbose_name.capitalize()} {obj} deleted in the admin",
-                request=request,
             )
         super().delete_queryset(request, queryset)
 

@@ -16,20 +16,14 @@ NEW_PARTNER_STATUSES = [
 ]
 
 
-def errors_into_form(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _field_max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
 class PartnerForm(forms.Form):
+    """A partner's profile. Whether the name is taken is the service's rule (one check, in
+    ``partner_create`` and ``partner_update``); the view shows its error on the name."""
+
     name = SingleLineField(max_length=_field_max(Partner, "name"))
     kind = forms.ChoiceField(choices=PartnerKind.choices)
     status = forms.ChoiceField(
@@ -57,23 +51,10 @@ class PartnerForm(forms.Form):
     )
 
     def __init__(self, *args, partner: Partner | None = None, **kwargs):
-        self.partner = partner
         super().__init__(*args, **kwargs)
         if partner is not None:
             # Status changes are their own action (deactivate / reactivate).
             del self.fields["status"]
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Partner.objects.filter(name__iexact=name)
-        if self.partner is not None:
-            taken = taken.exclude(pk=self.partner.pk)
-        existing = taken.first()
-        if existing is not None:
-            raise ValidationError(
-                f"A partner named “{existing.name}” already exists. Partner names must be unique."
-            )
-        return name
 
 
 class PersonForm(forms.Form):

@@ -1,6 +1,6 @@
 """Reads shaped for the partner, people and workgroup pages, in a constant number of queries."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
@@ -54,6 +54,17 @@ def partner_people(*, partner: Partner) -> list[Membership]:
         .annotate(rank=ROLE_RANK)
         .order_by("rank", "user__full_name", "pk")
     )
+
+
+def partner_leads_active(
+    *, partners: Iterable[Partner | int] | QuerySet[Partner]
+) -> QuerySet[Membership]:
+    """The lead roles at ``partners`` (partners, their ids or a queryset) held by people
+    whose account is active, each with its user: whom a partner's block, its opening and
+    the executed MOU are e-mailed to. A partner without one has none (no fallback)."""
+    return Membership.objects.filter(
+        partner__in=partners, role=Membership.Role.LEAD, user__is_active=True
+    ).select_related("user")
 
 
 def person_filterset(*, filters: Mapping | None) -> PersonFilter:

@@ -4,10 +4,9 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
+from core.actor import Actor
 from core.hooks import PARTNER_ACTIVATED, hook_run
-from core.models import User
 from core.services.db import instance_lock_apply
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
@@ -43,8 +42,7 @@ def partner_create(
     region: str = "",
     website: str = "",
     description: str = "",
-    by: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Partner:
     data = _partner_data(
         {
@@ -65,26 +63,23 @@ def partner_create(
     )
     event_record(
         action="partner.created",
-        actor=by,
+        actor=actor,
         subject=partner,
-        request=request,
         summary=f"Partner {partner.name} added ({partner.get_status_display().lower()})",
         data={"kind": partner.kind, "status": partner.status},
     )
     if partner.status == Partner.Status.ACTIVE:
-        _partner_activated(partner=partner, by=by)
+        _partner_activated(partner=partner, actor=actor)
     return partner
 
 
-def _partner_activated(*, partner: Partner, by: User | None) -> None:
+def _partner_activated(*, partner: Partner, actor: Actor) -> None:
     """Tell the apps above (the MOU gives a joining partner its block of an open version)."""
-    hook_run(PARTNER_ACTIVATED, partner=partner, actor=by)
+    hook_run(PARTNER_ACTIVATED, partner=partner, actor=actor)
 
 
 @transaction.atomic
-def partner_update(
-    *, partner: Partner, data: Mapping, by: User | None, request: HttpRequest | None = None
-) -> Partner:
+def partner_update(*, partner: Partner, data: Mapping, actor: Actor) -> Partner:
     """Change the profile fields given in ``data`` (status has its own services)."""
     data = _partner_data(data)
     if "name" in data:
@@ -100,18 +95,15 @@ def partner_update(
     )
     event_record(
         action="partner.updated",
-        actor=by,
+        actor=actor,
         subject=partner,
-        request=request,
         summary=f"Partner {partner.name} edited: {', '.join(changed)}",
         data={"changed": changed},
     )
     return partner
 
 
-def partner_status_set(
-    *, partner: Partner, status: str, by: User | None, request: HttpRequest | None = None
-) -> Partner:
+def partner_status_set(*, partner: Partner, status: str, actor: Actor) -> Partner:
     if status not in Partner.Status.values:
         raise ValidationError({"status": [f"Unknown status “{status}”."]})
     previous = partner.status
@@ -123,28 +115,21 @@ def partner_status_set(
     partner.save(update_fields=["status", "updated_at"])
     event_record(
         action="partner.status_changed",
-        actor=by,
+        actor=actor,
         subject=partner,
-        request=request,
         summary=f"Partner {partner.name}: {previous} → {status}",
         data={"from": previous, "to": status},
     )
     if status == Partner.Status.ACTIVE:
-        _partner_activated(partner=partner, by=by)
+        _partner_activated(partner=partner, actor=actor)
     return partner
 
 
-def partner_deactivate(
-    *, partner: Partner, by: User | None, request: HttpRequest | None = None
-) -> Partner:
+def partner_deactivate(*, partner: Partner, actor: Actor) -> Partner:
     """Its people keep their roles but lose access until the partner is active again."""
-    return partner_status_set(
-        partner=partner, status=Partner.Status.INACTIVE, by=by, request=request
-    )
+    return partner_status_set(partner=partner, status=Partner.Status.INACTIVE, actor=actor)
 
 
-def partner_reactivate(
-    *, partner: Partner, by: User | None, request: HttpRequest | None = None
-) -> Partner:
+def partner_reactivate(*, partner: Partner, actor: Actor) -> Partner:
     """Make an inactive or prospective partner active."""
-    return partner_status_set(partner=partner, status=Partner.Status.ACTIVE, by=by, request=request)
+    return partner_status_set(partner=partner, status=Partner.Status.ACTIVE, actor=actor)

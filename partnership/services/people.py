@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 
 from core.actor import Actor
@@ -44,10 +43,10 @@ def _email_check(*, email: str, exclude_pk: int | None = None) -> None:
         raise ValidationError(_email_error(email))
 
 
-def person_change_check(*, person: User, by: User | None) -> None:
-    """Refuse a change to ``person`` that ``by`` may not make (the permission module
+def person_change_check(*, person: User, actor: Actor) -> None:
+    """Refuse a change to ``person`` that ``actor`` may not make (the permission module
     decides); every service that changes a person asks here first."""
-    if not account_change_allowed(by, person):
+    if not account_change_allowed(actor.user, person):
         raise PermissionDenied(PERSON_LOCKED)
 
 
@@ -57,8 +56,7 @@ def person_create(
     full_name: str,
     title: str = "",
     phone: str = "",
-    by: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> User:
     """A person who signs in with e-mailed links (no usable password)."""
     email = _email_normalize(email)
@@ -73,19 +71,16 @@ def person_create(
     save_validated(person, constraints=EMAIL_UNIQUE, check=lambda: _email_check(email=email))
     event_record(
         action="person.created",
-        actor=by,
+        actor=actor,
         subject=person,
-        request=request,
         summary=f"Person {person.full_name} <{person.email}> added",
     )
     return person
 
 
 @transaction.atomic
-def person_update(
-    *, person: User, data: Mapping, by: User | None, request: HttpRequest | None = None
-) -> User:
-    person_change_check(person=person, by=by)
+def person_update(*, person: User, data: Mapping, actor: Actor) -> User:
+    person_change_check(person=person, actor=actor)
     data = {field: text_clean(data[field]) for field in PERSON_FIELDS if field in data}
     if "email" in data:
         data["email"] = email_identity(data["email"])
@@ -103,23 +98,22 @@ def person_update(
     if "email" in changed:
         # Links mailed to the old address and open sessions stop working; the old
         # address hears of it.
-        account_email_changed(user=person, old_email=old_email, actor=Actor.legacy(by, request))
+        account_email_changed(user=person, old_email=old_email, actor=actor)
     event_record(
         action="person.updated",
-        actor=by,
+        actor=actor,
         subject=person,
-        request=request,
         summary=f"Person {person.full_name} edited: {', '.join(changed)}",
         data={"changed": changed},
     )
     return person
 
 
-def person_deactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
+def person_deactivate(*, person: User, actor: Actor) -> User:
     """No more sign-in: the account is inactive and every link sent before is void."""
-    if by is not None and person.pk == by.pk:
+    if actor.user is not None and person.pk == actor.user.pk:
         raise ValidationError("You cannot deactivate yourself.")
-    person_change_check(person=person, by=by)
+    person_change_check(person=person, actor=actor)
     if not person.is_active:
         return person
     person.is_active = False
@@ -127,25 +121,23 @@ def person_deactivate(*, person: User, by: User | None, request: HttpRequest | N
     account_signout_everywhere(user=person)
     event_record(
         action="person.deactivated",
-        actor=by,
+        actor=actor,
         subject=person,
-        request=request,
         summary=f"Person {person.full_name} <{person.email}> deactivated",
     )
     return person
 
 
-def person_reactivate(*, person: User, by: User | None, request: HttpRequest | None = None) -> User:
-    person_change_check(person=person, by=by)
+def person_reactivate(*, person: User, actor: Actor) -> User:
+    person_change_check(person=person, actor=actor)
     if person.is_active:
         return person
     person.is_active = True
     person.save(update_fields=["is_active"])
     event_record(
         action="person.reactivated",
-        actor=by,
+        actor=actor,
         subject=person,
-        request=request,
         summary=f"Person {person.full_name} <{person.email}> reactivated",
     )
     return person
@@ -156,11 +148,10 @@ def membership_set(
     user: User,
     partner: Partner,
     role: str,
-    by: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Membership:
     """Give ``user`` the role at ``partner``, or change the role they already have."""
-    person_change_check(person=user, by=by)
+    person_change_check(person=user, actor=actor)
 
     def write() -> tuple[Membership, str | None]:
         membership = (
@@ -185,26 +176,22 @@ def membership_set(
         return membership
     event_record(
         action="membership.set",
-        actor=by,
+        actor=actor,
         subject=partner,
-        request=request,
         summary=f"{user.full_name} is {membership.get_role_display().lower()} at {partner.name}",
         data={"user": user.pk, "from": previous, "to": role},
     )
     return membership
 
 
-def membership_remove(
-    *, membership: Membership, by: User | None, request: HttpRequest | None = None
-) -> None:
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
     user, partner, role = membership.user, membership.partner, membership.role
-    person_change_check(person=user, by=by)
+    person_change_check(person=user, actor=actor)
     membership.delete()
     event_record(
         action="membership.removed",
-        actor=by,
+        actor=actor,
         subject=partner,
-        request=request,
         summary=f"{user.full_name} no longer has a role at {partner.name}",
         data={"user": user.pk, "role": role},
     )
@@ -214,8 +201,7 @@ def person_invite(
     *,
     person: User,
     partner: Partner | None = None,
-    by: User | None,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> OutboxMessage:
     """E-mail ``person`` an invitation with a sign-in link that opens the partner's page.
 
@@ -252,16 +238,15 @@ def person_invite(
             "link": signin_link_make(user=person, next_path=next_path),
             "partner": partner,
             "role": membership.get_role_display().lower() if membership else "coordinator",
-            "inviter": by,
+            "inviter": actor.user,
             "hours": settings.SIGNIN_LINK_MAX_AGE // 3600,
         },
         kind="invitation",
     )
     event_record(
         action="person.invited",
-        actor=by,
+        actor=actor,
         subject=person,
-        request=request,
         summary=f"Invitation sent to {person.email}"
         + (f" for {partner.name}" if partner is not None else ""),
         data={"partner": partner.pk if partner is not None else None, "outbox": message.pk},

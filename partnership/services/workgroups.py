@@ -4,8 +4,8 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
+from core.actor import Actor
 from core.models import User
 from core.services.db import instance_lock_apply
 from core.services.events import event_record
@@ -27,9 +27,7 @@ def _workgroup_name_check(*, name: str, exclude_pk: int | None = None) -> None:
         raise ValidationError(_workgroup_name_error(taken.name))
 
 
-def workgroup_create(
-    *, name: str, description: str = "", by: User | None, request: HttpRequest | None = None
-) -> Workgroup:
+def workgroup_create(*, name: str, description: str = "", actor: Actor) -> Workgroup:
     name = text_clean(name)
     _workgroup_name_check(name=name)
     workgroup = Workgroup(name=name, description=clean_text(description or "").strip())
@@ -39,18 +37,15 @@ def workgroup_create(
     )
     event_record(
         action="workgroup.created",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"Workgroup {workgroup.name} added",
     )
     return workgroup
 
 
 @transaction.atomic
-def workgroup_update(
-    *, workgroup: Workgroup, data: Mapping, by: User | None, request: HttpRequest | None = None
-) -> Workgroup:
+def workgroup_update(*, workgroup: Workgroup, data: Mapping, actor: Actor) -> Workgroup:
     data = {
         field: clean_text(str(data[field] or "")).strip()
         for field in WORKGROUP_FIELDS
@@ -69,18 +64,15 @@ def workgroup_update(
     )
     event_record(
         action="workgroup.updated",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"Workgroup {workgroup.name} edited: {', '.join(changed)}",
         data={"changed": changed},
     )
     return workgroup
 
 
-def workgroup_member_add(
-    *, workgroup: Workgroup, user: User, by: User | None, request: HttpRequest | None = None
-) -> None:
+def workgroup_member_add(*, workgroup: Workgroup, user: User, actor: Actor) -> None:
     if not user.is_active:
         raise ValidationError({"email": [f"{user} is deactivated."]})
     if workgroup.members.filter(pk=user.pk).exists():
@@ -88,57 +80,47 @@ def workgroup_member_add(
     workgroup.members.add(user)
     event_record(
         action="workgroup.member_added",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"{user.full_name} joined {workgroup.name}",
         data={"user": user.pk},
     )
 
 
-def workgroup_member_remove(
-    *, workgroup: Workgroup, user: User, by: User | None, request: HttpRequest | None = None
-) -> None:
+def workgroup_member_remove(*, workgroup: Workgroup, user: User, actor: Actor) -> None:
     if not workgroup.members.filter(pk=user.pk).exists():
         return
     workgroup.members.remove(user)
     event_record(
         action="workgroup.member_removed",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"{user.full_name} left {workgroup.name}",
         data={"user": user.pk},
     )
 
 
-def workgroup_partner_add(
-    *, workgroup: Workgroup, partner: Partner, by: User | None, request: HttpRequest | None = None
-) -> None:
+def workgroup_partner_add(*, workgroup: Workgroup, partner: Partner, actor: Actor) -> None:
     if workgroup.partners.filter(pk=partner.pk).exists():
         return
     workgroup.partners.add(partner)
     event_record(
         action="workgroup.partner_added",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"{partner.name} joined {workgroup.name}",
         data={"partner": partner.pk},
     )
 
 
-def workgroup_partner_remove(
-    *, workgroup: Workgroup, partner: Partner, by: User | None, request: HttpRequest | None = None
-) -> None:
+def workgroup_partner_remove(*, workgroup: Workgroup, partner: Partner, actor: Actor) -> None:
     if not workgroup.partners.filter(pk=partner.pk).exists():
         return
     workgroup.partners.remove(partner)
     event_record(
         action="workgroup.partner_removed",
-        actor=by,
+        actor=actor,
         subject=workgroup,
-        request=request,
         summary=f"{partner.name} left {workgroup.name}",
         data={"partner": partner.pk},
     )

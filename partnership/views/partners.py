@@ -7,16 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actor import Actor
+from core.forms import errors_into_form
 from core.permissions import user_may
 from core.services.submissions import submission_once
-from core.views_helpers import check, form_sent_before, form_token, require
+from core.views_helpers import check, form_sent_before, form_token, request_actor, require
 from partnership import selectors, services
 from partnership.forms import (
     MembershipRoleForm,
     PartnerForm,
     PartnerPersonAddForm,
     PartnerStatusForm,
-    errors_into_form,
 )
 from partnership.models import Membership, Partner
 from partnership.views.common import list_page, querystring
@@ -56,13 +57,12 @@ def partner_create(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
                 done = submission_once(
                     token=form_token(request),
                     user=request.user,
-                    create=lambda: services.partner_create(
-                        **form.cleaned_data, by=request.user, request=request
-                    ),
+                    create=lambda: services.partner_create(**form.cleaned_data, actor=actor),
                     url_of=lambda partner: reverse("partnership:partner_detail", args=[partner.pk]),
                 )
             except ValidationError as error:
@@ -104,10 +104,9 @@ def partner_edit(request, pk: int):
     form = PartnerForm(request.POST or None, partner=partner, initial=initial)
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
-                services.partner_update(
-                    partner=partner, data=form.cleaned_data, by=request.user, request=request
-                )
+                services.partner_update(partner=partner, data=form.cleaned_data, actor=actor)
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
@@ -133,11 +132,12 @@ def partner_status(request, pk: int):
             status=400,
             page_error="Choose whether to deactivate or activate the partner.",
         )
+    actor = request_actor(request)
     if form.cleaned_data["action"] == "deactivate":
-        services.partner_deactivate(partner=partner, by=request.user, request=request)
+        services.partner_deactivate(partner=partner, actor=actor)
         messages.success(request, f"{partner.name} is inactive: its people no longer have access.")
     else:
-        services.partner_reactivate(partner=partner, by=request.user, request=request)
+        services.partner_reactivate(partner=partner, actor=actor)
         messages.success(request, f"{partner.name} is active.")
     return redirect("partnership:partner_detail", pk=partner.pk)
 
@@ -152,11 +152,12 @@ def partner_person_add(request, pk: int):
     context = {"form": form, "partner": partner}
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
                 done = submission_once(
                     token=form_token(request),
                     user=request.user,
-                    create=lambda: _partner_person_add(request, partner, form),
+                    create=lambda: _partner_person_add(request, partner, form, actor=actor),
                     url_of=lambda response: response.url,
                 )
                 return redirect(done.url)
@@ -169,7 +170,7 @@ def partner_person_add(request, pk: int):
     return render(request, "partnership/partner_person_add.html", context)
 
 
-def _partner_person_add(request, partner: Partner, form: PartnerPersonAddForm):
+def _partner_person_add(request, partner: Partner, form: PartnerPersonAddForm, *, actor: Actor):
     data = form.cleaned_data
     person = form.existing
     if person is None:
@@ -177,17 +178,14 @@ def _partner_person_add(request, partner: Partner, form: PartnerPersonAddForm):
             email=data["email"],
             full_name=data["full_name"],
             title=data["title"],
-            by=request.user,
-            request=request,
+            actor=actor,
         )
         note = f"{person.full_name} was added as {data['role']}."
     else:
         note = f"{person.full_name} was already in the portal and is now {data['role']} here."
-    services.membership_set(
-        user=person, partner=partner, role=data["role"], by=request.user, request=request
-    )
+    services.membership_set(user=person, partner=partner, role=data["role"], actor=actor)
     if data["send_invitation"]:
-        services.person_invite(person=person, partner=partner, by=request.user, request=request)
+        services.person_invite(person=person, partner=partner, actor=actor)
         note += f" An invitation is on its way to {person.email}."
     messages.success(request, note)
     return redirect("partnership:partner_detail", pk=partner.pk)
@@ -203,13 +201,13 @@ def membership_role(request, pk: int, membership_pk: int):
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _partner_page(request, partner, status=400, page_error="Choose a valid role.")
+    actor = request_actor(request)
     try:
         services.membership_set(
             user=membership.user,
             partner=partner,
             role=form.cleaned_data["role"],
-            by=request.user,
-            request=request,
+            actor=actor,
         )
     except PermissionDenied as denied:
         return _partner_page(request, partner, status=403, page_error=str(denied))
@@ -224,8 +222,9 @@ def membership_remove(request, pk: int, membership_pk: int):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "partner"), pk=membership_pk, partner=partner
     )
+    actor = request_actor(request)
     try:
-        services.membership_remove(membership=membership, by=request.user, request=request)
+        services.membership_remove(membership=membership, actor=actor)
     except PermissionDenied as denied:
         return _partner_page(request, partner, status=403, page_error=str(denied))
     messages.success(request, f"{membership.user} no longer has a role at {partner.name}.")

@@ -8,17 +8,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actor import Actor
+from core.forms import errors_into_form
 from core.models import User
 from core.permissions import user_may
 from core.services.signin import link_signs_in, safe_next_path
 from core.services.submissions import submission_once
-from core.views_helpers import check, form_sent_before, form_token, require
+from core.views_helpers import check, form_sent_before, form_token, request_actor, require
 from partnership import selectors, services
 from partnership.forms import (
     InviteForm,
     PersonCreateForm,
     PersonForm,
-    errors_into_form,
 )
 from partnership.views.common import list_page, querystring
 
@@ -48,11 +49,12 @@ def person_create(request):
     form = PersonCreateForm(request.POST or None, initial={"partner": request.GET.get("partner")})
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
                 done = submission_once(
                     token=form_token(request),
                     user=request.user,
-                    create=lambda: _person_create(request, form.cleaned_data),
+                    create=lambda: _person_create(request, form.cleaned_data, actor=actor),
                     url_of=lambda person: reverse("partnership:person_detail", args=[person.pk]),
                 )
             except ValidationError as error:
@@ -63,14 +65,13 @@ def person_create(request):
     return render(request, "partnership/person_form.html", {"form": form})
 
 
-def _person_create(request, data: dict) -> User:
+def _person_create(request, data: dict, *, actor: Actor) -> User:
     person = services.person_create(
         email=data["email"],
         full_name=data["full_name"],
         title=data["title"],
         phone=data["phone"],
-        by=request.user,
-        request=request,
+        actor=actor,
     )
     note = f"{person.full_name} was added."
     if data["partner"] is not None:
@@ -78,13 +79,10 @@ def _person_create(request, data: dict) -> User:
             user=person,
             partner=data["partner"],
             role=data["role"],
-            by=request.user,
-            request=request,
+            actor=actor,
         )
         if data["send_invitation"]:
-            services.person_invite(
-                person=person, partner=data["partner"], by=request.user, request=request
-            )
+            services.person_invite(person=person, partner=data["partner"], actor=actor)
             note += f" An invitation is on its way to {person.email}."
     messages.success(request, note)
     return person
@@ -137,10 +135,9 @@ def person_detail(request, pk: int):
         return _person_locked(request, person)
     form = PersonForm(request.POST, person=person)
     if form.is_valid():
+        actor = request_actor(request)
         try:
-            services.person_update(
-                person=person, data=form.cleaned_data, by=request.user, request=request
-            )
+            services.person_update(person=person, data=form.cleaned_data, actor=actor)
         except PermissionDenied as denied:
             return _person_locked(request, person, str(denied))
         except ValidationError as error:
@@ -158,8 +155,9 @@ def person_detail(request, pk: int):
 @require("person.manage")
 def person_deactivate(request, pk: int):
     person = _person(request, pk)
+    actor = request_actor(request)
     try:
-        services.person_deactivate(person=person, by=request.user, request=request)
+        services.person_deactivate(person=person, actor=actor)
     except PermissionDenied as denied:
         return _person_locked(request, person, str(denied))
     except ValidationError as error:
@@ -177,8 +175,9 @@ def person_reactivate(request, pk: int):
     person = _person(request, pk)
     if not user_may(request.user, "person.change", person):
         return _person_locked(request, person)
+    actor = request_actor(request)
     try:
-        services.person_reactivate(person=person, by=request.user, request=request)
+        services.person_reactivate(person=person, actor=actor)
     except PermissionDenied as denied:
         return _person_locked(request, person, str(denied))
     messages.success(request, f"{person} is active again. Send an invitation so they can sign in.")
@@ -197,6 +196,7 @@ def person_invite(request, pk: int):
     # Sent from a partner's page, the coordinator goes back there.
     back = safe_next_path(request.POST.get("next"))
     back = back if back != "/" else reverse("partnership:person_detail", args=[person.pk])
+    actor = request_actor(request)
     try:
         done = submission_once(
             token=form_token(request),
@@ -204,8 +204,7 @@ def person_invite(request, pk: int):
             create=lambda: services.person_invite(
                 person=person,
                 partner=form.cleaned_data["partner"],
-                by=request.user,
-                request=request,
+                actor=actor,
             ),
             url_of=lambda message: back,
         )

@@ -7,16 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import errors_into_form
 from core.models import User
 from core.permissions import user_may
 from core.services.submissions import submission_once
-from core.views_helpers import check, form_sent_before, form_token, require
+from core.views_helpers import check, form_sent_before, form_token, request_actor, require
 from partnership import selectors, services
 from partnership.forms import (
     WorkgroupForm,
     WorkgroupMemberForm,
     WorkgroupPartnerForm,
-    errors_into_form,
 )
 from partnership.models import Partner, Workgroup
 
@@ -37,13 +37,12 @@ def workgroup_create(request):
     form = WorkgroupForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
                 done = submission_once(
                     token=form_token(request),
                     user=request.user,
-                    create=lambda: services.workgroup_create(
-                        **form.cleaned_data, by=request.user, request=request
-                    ),
+                    create=lambda: services.workgroup_create(**form.cleaned_data, actor=actor),
                     url_of=lambda wg: reverse("partnership:workgroup_detail", args=[wg.pk]),
                 )
             except ValidationError as error:
@@ -95,10 +94,9 @@ def workgroup_edit(request, pk: int):
     context = {"form": form, "workgroup": workgroup}
     if request.method == "POST":
         if form.is_valid():
+            actor = request_actor(request)
             try:
-                services.workgroup_update(
-                    workgroup=workgroup, data=form.cleaned_data, by=request.user, request=request
-                )
+                services.workgroup_update(workgroup=workgroup, data=form.cleaned_data, actor=actor)
             except ValidationError as error:
                 errors_into_form(form, error)
             else:
@@ -115,10 +113,9 @@ def workgroup_member_add(request, pk: int):
     workgroup = _workgroup(request, pk, "workgroup.manage")
     form = WorkgroupMemberForm(request.POST)
     if form.is_valid():
+        actor = request_actor(request)
         try:
-            services.workgroup_member_add(
-                workgroup=workgroup, user=form.person, by=request.user, request=request
-            )
+            services.workgroup_member_add(workgroup=workgroup, user=form.person, actor=actor)
         except ValidationError as error:
             errors_into_form(form, error)
         else:
@@ -132,9 +129,7 @@ def workgroup_member_add(request, pk: int):
 def workgroup_member_remove(request, pk: int, user_pk: int):
     workgroup = _workgroup(request, pk, "workgroup.manage")
     person = get_object_or_404(User, pk=user_pk)
-    services.workgroup_member_remove(
-        workgroup=workgroup, user=person, by=request.user, request=request
-    )
+    services.workgroup_member_remove(workgroup=workgroup, user=person, actor=request_actor(request))
     messages.success(request, f"{person} is no longer a member of {workgroup.name}.")
     return redirect("partnership:workgroup_detail", pk=workgroup.pk)
 
@@ -150,7 +145,7 @@ def workgroup_partner_add(request, pk: int):
         return _workgroup_page(request, workgroup, partner_form=form, status=400)
     partner = form.cleaned_data["partner"]
     services.workgroup_partner_add(
-        workgroup=workgroup, partner=partner, by=request.user, request=request
+        workgroup=workgroup, partner=partner, actor=request_actor(request)
     )
     messages.success(request, f"{partner.name} takes part in {workgroup.name}.")
     return redirect("partnership:workgroup_detail", pk=workgroup.pk)
@@ -162,7 +157,7 @@ def workgroup_partner_remove(request, pk: int, partner_pk: int):
     workgroup = _workgroup(request, pk, "workgroup.manage")
     partner = get_object_or_404(Partner, pk=partner_pk)
     services.workgroup_partner_remove(
-        workgroup=workgroup, partner=partner, by=request.user, request=request
+        workgroup=workgroup, partner=partner, actor=request_actor(request)
     )
     messages.success(request, f"{partner.name} no longer takes part in {workgroup.name}.")
     return redirect("partnership:workgroup_detail", pk=workgroup.pk)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from core.actor import Actor
 from core.identity import email_identity
 from core.models import OutboxMessage, User
 from partnership import services
@@ -107,7 +108,7 @@ def test_a_full_width_copy_of_an_address_is_a_duplicate_at_creation(coordinator,
     local, domain = lead.email.split("@")
     twin = f"{full_width(local).upper()}@{full_width(domain)}"
     with pytest.raises(ValidationError):
-        services.person_create(email=twin, full_name="Twin", by=coordinator)
+        services.person_create(email=twin, full_name="Twin", actor=Actor.of(coordinator))
     response = Client()
     response.force_login(coordinator)
     page = response.post(
@@ -131,7 +132,9 @@ def test_a_full_width_copy_of_someone_elses_address_is_refused_on_edit(coordinat
     assert "already in the portal" in response.content.decode()
     with pytest.raises(ValidationError):
         services.person_update(
-            person=editor, data={"email": f"{local}@{full_width(domain)}"}, by=coordinator
+            person=editor,
+            data={"email": f"{local}@{full_width(domain)}"},
+            actor=Actor.of(coordinator),
         )
     editor.refresh_from_db()
     assert editor.email != lead.email
@@ -139,7 +142,9 @@ def test_a_full_width_copy_of_someone_elses_address_is_refused_on_edit(coordinat
 
 def test_addresses_are_stored_in_their_one_spelling(coordinator):
     person = services.person_create(
-        email="Ana.Diaz@" + full_width("example") + ".ORG", full_name="Ana", by=coordinator
+        email="Ana.Diaz@" + full_width("example") + ".ORG",
+        full_name="Ana",
+        actor=Actor.of(coordinator),
     )
     assert person.email == "ana.diaz@example.org"
     assert User.objects.create_user("Ｂｏｂ@Example.org").email == "bob@example.org"

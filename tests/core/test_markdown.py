@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from bench.hostile_markdown import HOSTILE_MARKDOWN
 from core import text
+from core.actor import Actor
 from core.text import ALLOWED_TAGS, markdown_cooked, markdown_render
 from partnership.models import Partner
 from partnership.services import partner_create
@@ -100,7 +101,10 @@ def test_a_renderer_version_bump_shows_fresh_html_and_the_command_stores_it(
     monkeypatch, coordinator
 ):
     partner = partner_create(
-        name="Bench Labs", kind="business", description="**Labs** for teachers", by=coordinator
+        name="Bench Labs",
+        kind="business",
+        description="**Labs** for teachers",
+        actor=Actor.of(coordinator),
     )
     assert partner.description_html == "<p><strong>Labs</strong> for teachers</p>\n"
     # An upgrade that renders differently: strong is no longer allowed.
@@ -121,7 +125,9 @@ def test_a_renderer_version_bump_shows_fresh_html_and_the_command_stores_it(
 def test_the_command_reports_what_it_rendered_and_then_finds_nothing(
     monkeypatch, coordinator, capsys
 ):
-    partner_create(name="Bench Labs", kind="business", description="Hi", by=coordinator)
+    partner_create(
+        name="Bench Labs", kind="business", description="Hi", actor=Actor.of(coordinator)
+    )
     monkeypatch.setattr(text, "MARKDOWN_VERSION", text.MARKDOWN_VERSION + 1)
     call_command("markdown_rerender")
     assert "partnership.Partner: 1 re-rendered" in capsys.readouterr().out

@@ -148,7 +148,7 @@ def test_block_mail_to_a_coordinator_who_leads_a_partner_has_no_sign_in_link(par
 
 def test_an_invitation_to_a_coordinator_has_no_sign_in_link(privileged, coordinator, partner):
     factories.MembershipFactory(user=privileged, partner=partner, role="lead")
-    message = people.person_invite(person=privileged, by=coordinator)
+    message = people.person_invite(person=privileged, actor=Actor.of(coordinator))
     assert LINK not in message.body_text and LINK not in message.body_html
     assert "without a password" not in message.body_text
     assert "http://127.0.0.1:8000/" in message.body_text

@@ -125,8 +125,12 @@ def test_meeting_partner_and_workgroup_pages_read_the_stored_html(
         decisions="- Decided",
     )
     meeting_services.meeting_notes_publish(meeting=meeting, actor=Actor.of(coordinator))
-    other = partner_create(name="Labs Inc", kind="business", description="*labs*", by=coordinator)
-    workgroup = workgroup_create(name="Assessment", description="**tests**", by=coordinator)
+    other = partner_create(
+        name="Labs Inc", kind="business", description="*labs*", actor=Actor.of(coordinator)
+    )
+    workgroup = workgroup_create(
+        name="Assessment", description="**tests**", actor=Actor.of(coordinator)
+    )
     meeting_services.attendance_add(meeting=meeting, user=lead, actor=Actor.of(coordinator))
     monkeypatch.setattr(text, "_parser", _refuse)
     for url, shown in (
@@ -257,9 +261,15 @@ def test_an_edit_stores_the_new_html_beside_the_fields_it_saves(coordinator):
     )
     assert Meeting.objects.get(pk=meeting.pk).notes_html == "<p><em>Noted later</em></p>\n"
 
-    partner = partner_create(name="Labs Inc", kind="business", description="*labs*", by=coordinator)
-    partner_update(partner=partner, data={"description": "**LABS**"}, by=coordinator)
+    partner = partner_create(
+        name="Labs Inc", kind="business", description="*labs*", actor=Actor.of(coordinator)
+    )
+    partner_update(partner=partner, data={"description": "**LABS**"}, actor=Actor.of(coordinator))
     assert Partner.objects.get(pk=partner.pk).description_html == ("<p><strong>LABS</strong></p>\n")
-    workgroup = workgroup_create(name="Assessment", description="tests", by=coordinator)
-    workgroup_update(workgroup=workgroup, data={"description": "*tests*"}, by=coordinator)
+    workgroup = workgroup_create(
+        name="Assessment", description="tests", actor=Actor.of(coordinator)
+    )
+    workgroup_update(
+        workgroup=workgroup, data={"description": "*tests*"}, actor=Actor.of(coordinator)
+    )
     assert Workgroup.objects.get(pk=workgroup.pk).description_html == "<p><em>tests</em></p>\n"

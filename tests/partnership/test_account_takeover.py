@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage
 from core.services.signin import signin_token_make
 from partnership import services
@@ -95,20 +96,24 @@ def test_no_field_of_a_privileged_account_changes_for_a_coordinator(
 
 def test_the_service_refuses_too_whatever_view_calls_it(coordinator, privileged, partner):
     with pytest.raises(PermissionDenied):
-        services.person_update(person=privileged, data={"full_name": "X"}, by=coordinator)
+        services.person_update(
+            person=privileged, data={"full_name": "X"}, actor=Actor.of(coordinator)
+        )
     with pytest.raises(PermissionDenied):
-        services.person_deactivate(person=privileged, by=coordinator)
+        services.person_deactivate(person=privileged, actor=Actor.of(coordinator))
     privileged.is_active = False
     privileged.save()
     with pytest.raises(PermissionDenied):
-        services.person_reactivate(person=privileged, by=coordinator)
+        services.person_reactivate(person=privileged, actor=Actor.of(coordinator))
     privileged.is_active = True
     privileged.save()
     with pytest.raises(PermissionDenied):
-        services.membership_set(user=privileged, partner=partner, role="lead", by=coordinator)
+        services.membership_set(
+            user=privileged, partner=partner, role="lead", actor=Actor.of(coordinator)
+        )
     membership = factories.MembershipFactory(user=privileged, partner=partner)
     with pytest.raises(PermissionDenied):
-        services.membership_remove(membership=membership, by=coordinator)
+        services.membership_remove(membership=membership, actor=Actor.of(coordinator))
     assert Membership.objects.filter(pk=membership.pk, role="lead").exists()
 
 

@@ -28,7 +28,7 @@ def open_version(coordinator, partner, lead):
 
 def test_a_new_active_partner_gets_a_block(open_version, coordinator):
     partner = services.partner_create(
-        name="Woodburn School District", kind="school_district", by=coordinator
+        name="Woodburn School District", kind="school_district", actor=Actor.of(coordinator)
     )
     assert RoleBlock.objects.filter(version=open_version, partner=partner).count() == 1
 
@@ -38,17 +38,19 @@ def test_a_prospective_partner_gets_one_when_it_becomes_active(open_version, coo
         name="Dallas School District",
         kind="school_district",
         status=Partner.Status.PROSPECTIVE,
-        by=coordinator,
+        actor=Actor.of(coordinator),
     )
     assert not RoleBlock.objects.filter(partner=partner).exists()
-    services.partner_reactivate(partner=partner, by=coordinator)
+    services.partner_reactivate(partner=partner, actor=Actor.of(coordinator))
     assert RoleBlock.objects.filter(version=open_version, partner=partner).count() == 1
     # Deactivating and reactivating again keeps the one block.
-    services.partner_deactivate(partner=partner, by=coordinator)
-    services.partner_reactivate(partner=partner, by=coordinator)
+    services.partner_deactivate(partner=partner, actor=Actor.of(coordinator))
+    services.partner_reactivate(partner=partner, actor=Actor.of(coordinator))
     assert RoleBlock.objects.filter(version=open_version, partner=partner).count() == 1
 
 
 def test_no_open_version_means_no_block(coordinator):
-    partner = services.partner_create(name="Silver Falls", kind="school_district", by=coordinator)
+    partner = services.partner_create(
+        name="Silver Falls", kind="school_district", actor=Actor.of(coordinator)
+    )
     assert not RoleBlock.objects.filter(partner=partner).exists()

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actor import Actor
 from core.models import Event, OutboxMessage, User
 from core.services.signin import signin_token_make
 from partnership import services
@@ -89,13 +90,6 @@ def test_partner_create_bad_input(coord, partner, data, field_message):
 
 
 def test_partner_create_race_lost_at_the_database_is_a_form_error(coord, partner, monkeypatch):
-    from partnership import forms
-
-    class NoCheckForm(forms.PartnerForm):
-        def clean_name(self):
-            return self.cleaned_data["name"]
-
-    monkeypatch.setattr("partnership.views.partners.PartnerForm", NoCheckForm)
     monkeypatch.setattr(partners_services, "_partner_name_check", lambda **kwargs: None)
     monkeypatch.setattr(Partner, "validate_constraints", lambda self, **kwargs: None)
     response = coord.post(
@@ -141,7 +135,7 @@ def test_partner_status_deactivate_and_reactivate(coord, partner):
 def test_deactivated_partners_lead_opening_their_link_gets_a_clear_403(
     client, partner, lead, coordinator
 ):
-    services.partner_deactivate(partner=partner, by=coordinator)
+    services.partner_deactivate(partner=partner, actor=Actor.of(coordinator))
     token = signin_token_make(
         user=lead, next_path=reverse("partnership:partner_detail", args=[partner.pk])
     )
@@ -160,7 +154,7 @@ def test_signed_in_lead_loses_the_partner_page_when_it_is_deactivated(
     lead_client = client_for(lead)
     url = reverse("partnership:partner_detail", args=[partner.pk])
     assert lead_client.get(url).status_code == 200
-    services.partner_deactivate(partner=partner, by=coordinator)
+    services.partner_deactivate(partner=partner, actor=Actor.of(coordinator))
     assert lead_client.get(url).status_code == 403
 
 
@@ -263,7 +257,7 @@ def test_add_person_to_a_prospective_partner_cannot_invite(coord, partner):
 
 
 def test_add_a_deactivated_person_is_refused(coord, partner, other_lead, coordinator):
-    services.person_deactivate(person=other_lead, by=coordinator)
+    services.person_deactivate(person=other_lead, actor=Actor.of(coordinator))
     response = coord.post(
         reverse("partnership:partner_person_add", args=[partner.pk]),
         {"email": other_lead.email, "role": "lead"},
@@ -405,7 +399,7 @@ def test_people_list_filters(coord, partner, other_partner, lead, viewer, other_
     assert viewer.email not in page and other_lead.email not in page
     page = page_text(coord.get(url, {"q": other_lead.email[:8].upper()}))
     assert other_lead.email in page
-    services.person_deactivate(person=viewer, by=coordinator)
+    services.person_deactivate(person=viewer, actor=Actor.of(coordinator))
     page = page_text(coord.get(url, {"active": "no"}))
     assert viewer.email in page and lead.email not in page
     # Invalid filter values are ignored rather than failing the page.
