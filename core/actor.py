@@ -18,38 +18,32 @@ USER_AGENT_MAX = 400
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """``user`` is None for the system (a task, a command) and for someone not signed in
-    (a signing leader's link, a sign-in request); ``ip`` and ``user_agent`` are what the
-    request said, empty for the system."""
+    """``user`` is None for the system (a task, a command: ``Actor.system()``) and for
+    someone not signed in (a signing leader's link, a sign-in request); ``ip`` and
+    ``user_agent`` are what the request said, empty for the system."""
 
     user: User | None = None
     ip: str | None = None
     user_agent: str = ""
+    # The system (a task, a command) as against someone not signed in: both have no user,
+    # but only the system may do what a rule allows "nobody in particular" to do.
+    system_: bool = False
 
     @classmethod
     def system(cls) -> Actor:
-        return cls()
+        return cls(system_=True)
 
     @classmethod
     def of(cls, user: User | None, *, ip: str | None = None, user_agent: str = "") -> Actor:
-        """The actor for ``user`` (None, or someone not signed in, is the system)."""
+        """The actor for ``user``; None or someone not signed in is an anonymous actor (a
+        signing leader's link, a sign-in request), never the system."""
         if user is not None and not getattr(user, "is_authenticated", False):
             user = None
         return cls(user=user, ip=ip or None, user_agent=(user_agent or "")[:USER_AGENT_MAX])
 
-    @classmethod
-    def legacy(cls, user, request=None) -> Actor:  # TRANSITIONAL: until every app passes one
-        if request is None:
-            return cls.of(user)
-        return cls.of(
-            user,
-            ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        )
-
     @property
     def is_system(self) -> bool:
-        return self.user is None
+        return self.system_
 
     def __bool__(self) -> bool:  # an actor is always given; "if actor" is a mistake
         raise TypeError("Test actor.user or actor.is_system, not the actor itself")

@@ -13,8 +13,6 @@ from core.permissions import user_may
 def client_ip(request) -> str | None:
     """The address the request came from. Behind a proxy, the proxy is configured to set
     REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
-    if request is None:  # TRANSITIONAL: mou.services.signing still passes no request
-        return None
     return request.META.get("REMOTE_ADDR") or None
 
 

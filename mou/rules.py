@@ -1,6 +1,5 @@
 """Pure rules about blocks and deadlines, shared by services, selectors and views."""
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,11 +55,6 @@ def field_label(name: str) -> str:
 
 
 # --- signing ---------------------------------------------------------------------------------
-
-
-def signing_token_hash(token: str) -> str:
-    """Signing tokens are stored only as this hash."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def consent_text(*, organization: str, title: str, number: int, content_sha256: str) -> str:

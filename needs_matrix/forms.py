@@ -204,12 +204,6 @@ class RowForm(forms.Form):
             if data.get(f"stance_{c.pk}")
         }
 
-    def add_service_errors(self, error_dict: dict[str, list[str]]) -> None:
-        for key, messages in error_dict.items():
-            name = key.replace("capacity_note_", "capacity_")
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
     def groups(self) -> list[RowGroup]:
         """The fields laid out by category group, for the template."""
         groups: list[RowGroup] = []
@@ -264,3 +258,9 @@ class MatrixImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB; split it in parts.")
         return upload
+
+
+def row_field_of(name: str) -> str:
+    """The row form's field for a field the row service names (its capacity notes are
+    ``capacity_<category>`` on the form)."""
+    return name.replace("capacity_note_", "capacity_")

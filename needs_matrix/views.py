@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import errors_into_form
 from core.permissions import user_may
 from core.views_helpers import check, request_actor, require
 from needs_matrix import exports, selectors, services
@@ -18,6 +19,7 @@ from needs_matrix.forms import (
     MatrixFilterForm,
     MatrixImportForm,
     RowForm,
+    row_field_of,
 )
 from needs_matrix.models import Category, CategoryGroup
 from needs_matrix.services.importing import MAX_PROBLEMS_LISTED, MatrixImportInvalid
@@ -86,10 +88,7 @@ def row_edit(request, partner_pk: int):
                     partner=partner, values=form.values(), actor=request_actor(request)
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    form.add_service_errors(exc.message_dict)
-                else:
-                    form.add_error(None, exc)
+                errors_into_form(form, exc, field_of=row_field_of)
             else:
                 if changed:
                     messages.success(

@@ -10,19 +10,14 @@ from core.models import Event
 def event_record(
     *,
     action: str,
-    actor: Actor | None = None,  # TRANSITIONAL: required once every caller passes one
+    actor: Actor,
     subject: models.Model | None = None,
     summary: str = "",
     data: dict | None = None,
-    request=None,  # TRANSITIONAL: removed once every caller passes an Actor
 ) -> Event:
     """Store one event: what happened, to what, by whom, from which address and browser."""
-    if not isinstance(actor, Actor):  # TRANSITIONAL: a User (or None) and maybe a request
-        actor = Actor.of(
-            actor,
-            ip=request.META.get("REMOTE_ADDR") if request is not None else None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "") if request is not None else "",
-        )
+    if not isinstance(actor, Actor):
+        raise TypeError(f"event_record needs an Actor, not {type(actor).__name__}")
     event = Event(
         action=action,
         actor=actor.user,

@@ -8,7 +8,7 @@ Public entry points:
 - attachments: ``attachment_add``, ``attachment_delete``
 - action items: ``action_item_create``, ``action_item_expand``, ``action_item_update``,
   ``action_item_complete``, ``action_item_reopen``
-- calendar: ``calendar_feed_create``, ``calendar_feed_revoke``, ``calendar_token_hash``
+- calendar: ``calendar_feed_create``, ``calendar_feed_revoke``
 
 Refusals raise ``MeetingConflict`` (``meetings.exceptions``).
 """
@@ -31,7 +31,6 @@ from meetings.services.attendance import (
 from meetings.services.calendar import (
     calendar_feed_create,
     calendar_feed_revoke,
-    calendar_token_hash,
 )
 from meetings.services.meetings import (
     meeting_create,
@@ -55,7 +54,6 @@ __all__ = [
     "attendance_set_statuses",
     "calendar_feed_create",
     "calendar_feed_revoke",
-    "calendar_token_hash",
     "meeting_create",
     "meeting_notes_publish",
     "meeting_notes_send",

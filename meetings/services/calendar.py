@@ -1,6 +1,5 @@
 """A person's secret calendar feed address."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
@@ -10,11 +9,8 @@ from core.actor import Actor
 from core.models import User
 from core.services.db import unique_race_settle
 from core.services.events import event_record
+from core.tokens import token_hash
 from meetings.models import CalendarFeed
-
-
-def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def calendar_feed_create(*, user: User, actor: Actor) -> str:
@@ -25,7 +21,7 @@ def calendar_feed_create(*, user: User, actor: Actor) -> str:
     def write() -> CalendarFeed:
         feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
         feed = feed or CalendarFeed(user=user)
-        feed.token_hash = calendar_token_hash(token)
+        feed.token_hash = token_hash(token)
         feed.created_at = timezone.now()
         feed.revoked_at = None
         feed.full_clean()

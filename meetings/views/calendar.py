@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.tokens import token_hash
 from core.views_helpers import request_actor, require
 from meetings import selectors, services
 from meetings.ical import calendar_render
@@ -39,7 +40,7 @@ def calendar_page(request):
 @require_GET
 def calendar_feed(request, token: str):
     """The secret address is the credential: no session, nothing changes on GET."""
-    user = selectors.calendar_feed_owner(token_hash=services.calendar_token_hash(token))
+    user = selectors.calendar_feed_owner(token_hash=token_hash(token))
     if user is None:
         raise Http404("No calendar at this address.")
     entries = selectors.calendar_entries(user=user, now=timezone.now())

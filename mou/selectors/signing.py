@@ -17,6 +17,7 @@ from core.calendar import CalendarEntry
 from core.models import Event, User
 from core.permissions import is_coordinator
 from core.text import markdown_cooked, markdown_render
+from core.tokens import token_hash
 from mou.models import (
     ExecutedPdf,
     FrozenMou,
@@ -26,7 +27,6 @@ from mou.models import (
     SignatureRequest,
     SigningLink,
 )
-from mou.rules import signing_token_hash
 from partnership.permissions import memberships
 
 SIGNATURE_ACTIONS = {
@@ -253,7 +253,7 @@ def signing_link_find(*, token: str) -> SigningLink | None:
     if not token or len(token) > 100:
         return None
     return (
-        SigningLink.objects.filter(token_hash=signing_token_hash(token))
+        SigningLink.objects.filter(token_hash=token_hash(token))
         .select_related(
             "request__frozen__version", "request__frozen__frozen_by", "request__partner"
         )

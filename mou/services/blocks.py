@@ -19,7 +19,8 @@ from mou.exceptions import EditingClosed, StaleRevision
 from mou.models import BlockSeen, MouVersion, RoleBlock
 from mou.rules import block_closed_reason, block_missing_fields, deadline_display, field_label
 from mou.services.common import block_action_require, block_lock
-from partnership.models import Membership, Partner
+from partnership.models import Partner
+from partnership.selectors import partner_leads_active
 
 # Sign-in links in MOU e-mails stay valid for a week after the block's deadline.
 LINK_GRACE = timedelta(days=7)
@@ -36,9 +37,7 @@ def block_leads(*, blocks: Iterable[RoleBlock]) -> dict[int, list[User]]:
     """{partner id: [active lead users]} for the given blocks, in one query."""
     partner_ids = {block.partner_id for block in blocks}
     leads: dict[int, list[User]] = {pk: [] for pk in partner_ids}
-    for membership in Membership.objects.filter(
-        partner_id__in=partner_ids, role=Membership.Role.LEAD, user__is_active=True
-    ).select_related("user"):
+    for membership in partner_leads_active(partners=partner_ids):
         leads[membership.partner_id].append(membership.user)
     return leads
 

@@ -27,7 +27,7 @@ from mou.selectors.signing import (
     signing_document,
     signing_progress,
 )
-from partnership.models import Membership
+from partnership.selectors import partner_leads_active
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +83,7 @@ def _recipients(*, frozen: FrozenMou, signatures: list[SignatureRequest]) -> lis
         if signature.signer_email.lower() not in seen:
             seen.add(signature.signer_email.lower())
             out.append(signature.signer_email)
-    leads = Membership.objects.filter(
-        partner_id__in=frozen.partner_ids, role=Membership.Role.LEAD, user__is_active=True
-    ).select_related("user")
+    leads = partner_leads_active(partners=frozen.partner_ids)
     for membership in leads.order_by("user__email"):
         if membership.user.email.lower() not in seen:
             seen.add(membership.user.email.lower())

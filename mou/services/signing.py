@@ -26,6 +26,7 @@ from core.models import Event, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.text import clean_text
+from core.tokens import token_hash
 from mou.exceptions import OutOfOrder, SigningClosed
 from mou.models import (
     FrozenMou,
@@ -41,7 +42,6 @@ from mou.rules import (
     name_matches,
     name_mismatch_message,
     signing_link_problem,
-    signing_token_hash,
 )
 from mou.selectors.signing import countersignature_waiting, frozen_texts_render
 
@@ -96,7 +96,7 @@ def signing_link_issue(
     token = secrets.token_urlsafe(32)
     SigningLink.objects.create(
         request=signature,
-        token_hash=signing_token_hash(token),
+        token_hash=token_hash(token),
         purpose=purpose,
         expires_at=signature.frozen.signing_deadline,
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import errors_into_form
 from core.permissions import user_may
 from core.views_helpers import check, request_actor, require
 from mou import selectors, services
@@ -14,7 +15,6 @@ from mou.exceptions import EditingClosed, MouError, NotAllowed, StaleRevision
 from mou.forms import AcceptForm, BlockForm, ExtensionForm, RequestChangesForm
 from mou.models import RoleBlock
 from mou.rules import block_closed_reason, block_missing_fields, field_label, network_zone
-from mou.views.common import apply_errors
 
 # --- the block editor --------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ def block_save(request, version_pk: int, pk: int):
     except StaleRevision as error:
         return _conflict(request, block, error, fragment=False)
     except ValidationError as error:
-        apply_errors(form, error)
+        errors_into_form(form, error)
         return _editor(request, block, form=form, status=400)
     except (EditingClosed, NotAllowed) as error:
         return _editor(request, block, form=form, status=403, refused=str(error))
@@ -152,7 +152,7 @@ def block_autosave(request, version_pk: int, pk: int):
         except StaleRevision as error:
             return _conflict(request, block, error, fragment=True)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
             errors = form.errors
         except (EditingClosed, NotAllowed) as error:
             response = render(
@@ -219,7 +219,7 @@ def block_submit(request, version_pk: int, pk: int):
         data["revision"] = str(current.revision)
         form = BlockForm(data, instance=current, template=template)
         form.is_valid()
-        apply_errors(form, error)
+        errors_into_form(form, error)
         failed = [(name, field_label(name)) for name in error.message_dict if name in form.fields]
         return _editor(
             request,
@@ -260,7 +260,7 @@ def block_request_changes(request, version_pk: int, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         except MouError as error:
             return _review_refused(request, block, error, request_changes_form=form)
         else:
@@ -282,7 +282,7 @@ def block_accept(request, version_pk: int, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         except MouError as error:
             return _review_refused(request, block, error, accept_form=form)
         else:
@@ -305,7 +305,7 @@ def block_extension(request, version_pk: int, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         except MouError as error:
             return _review_refused(request, block, error, extension_form=form)
         else:

@@ -1,6 +1,5 @@
 """Helpers the MOU pages share."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from core.views_helpers import check
@@ -15,13 +14,3 @@ def version_for(request, pk: int, action: str = "mou.version.view") -> MouVersio
     version = get_object_or_404(MouVersion.objects.select_related("previous"), pk=pk)
     check(request, action, version)
     return version
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, problems in error.message_dict.items():
-        target = name if name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)

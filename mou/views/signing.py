@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import errors_into_form
 from core.services import reminders as engine
 from core.views_helpers import check, request_actor, require
 from mou import selectors, services
@@ -19,7 +20,7 @@ from mou.forms_signing import DeclineForm, FreezeForm, HandOverForm, SignForm
 from mou.models import MouVersion, SignatureRequest
 from mou.rules import LinkProblem, coordinator_contact, signing_link_problem
 from mou.services.signing import signature_consent_text
-from mou.views.common import apply_errors, version_for
+from mou.views.common import version_for
 
 # --- freeze ----------------------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ def version_freeze(request, pk: int):
             leave_out=form.cleaned_data["leave_out"],
         )
     except ValidationError as error:
-        apply_errors(form, error)
+        errors_into_form(form, error)
         return _freeze_page(request, version, form, candidates, status=400)
     except MouError as error:
         return _freeze_page(request, version, form, candidates, problems=[str(error)], status=409)
@@ -308,7 +309,7 @@ def _act(request, token, link, form, panel, action, success: str):
     try:
         action()
     except ValidationError as error:
-        apply_errors(form, error)
+        errors_into_form(form, error)
         return _sign_page(request, token, link, forms={panel: form}, status=400)
     except OutOfOrder as error:
         return _sign_page(request, token, link, problems=[str(error)], status=409)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import errors_into_form
 from core.permissions import is_coordinator
 from core.services.submissions import submission_once
 from core.views_helpers import form_sent_before, form_token, request_actor, require
@@ -15,8 +16,9 @@ from mou import selectors, services
 from mou.exceptions import MouError
 from mou.forms import RoleTemplateForm, VersionForm
 from mou.models import MouVersion, RoleBlock, RoleTemplate
-from mou.views.common import BLOCKS_PER_PAGE, VERSIONS_PER_PAGE, apply_errors, version_for
-from partnership.models import Membership, Partner, PartnerKind
+from mou.views.common import BLOCKS_PER_PAGE, VERSIONS_PER_PAGE, version_for
+from partnership.models import Partner, PartnerKind
+from partnership.selectors import partner_leads_active
 
 # A superseded version may have been frozen before it was replaced.
 SIGNING_STATUSES = (
@@ -72,7 +74,7 @@ def version_create(request):
                 url_of=lambda version: version.get_absolute_url(),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         else:
             if done.result is not None:
                 messages.success(
@@ -105,7 +107,7 @@ def version_edit(request, pk: int):
                 previous=form.cleaned_data["previous"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         except MouError as error:
             form.add_error(None, str(error))
         else:
@@ -197,9 +199,7 @@ def _open_page(request, version, *, problems=(), status=200):
         "version": version,
         "problems": problems,
         "partner_count": active.count(),
-        "lead_count": Membership.objects.filter(
-            partner__in=active, role=Membership.Role.LEAD, user__is_active=True
-        ).count(),
+        "lead_count": partner_leads_active(partners=active).count(),
         "deadline_passed": version.deadline <= timezone.now(),
     }
     return render(request, "mou/version_open.html", context, status=status)
@@ -256,7 +256,7 @@ def template_edit(request, pk: int, kind: str):
                 data=form.cleaned_data,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_into_form(form, error)
         except MouError as error:
             form.add_error(None, str(error))
         else:

@@ -46,6 +46,8 @@ def _email_check(*, email: str, exclude_pk: int | None = None) -> None:
 def person_change_check(*, person: User, actor: Actor) -> None:
     """Refuse a change to ``person`` that ``actor`` may not make (the permission module
     decides); every service that changes a person asks here first."""
+    if actor.user is None and not actor.is_system:
+        raise PermissionDenied(PERSON_LOCKED)
     if not account_change_allowed(actor.user, person):
         raise PermissionDenied(PERSON_LOCKED)
 

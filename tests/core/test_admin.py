@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
+from core.actor import Actor
 from core.models import OutboxMessage, User
 from core.services.outbox import outbox_send_templated
 from partnership.models import Membership
@@ -304,7 +305,7 @@ def test_nobody_deletes_or_adds_audit_events_in_the_admin(staff, superuser):
     from core.models import Event
     from core.services.events import event_record
 
-    event = event_record(action="second_factor.reset", actor=staff, subject=superuser)
+    event = event_record(action="second_factor.reset", actor=Actor.of(staff), subject=superuser)
     for actor in (staff, superuser):
         client = _client(actor)
         deleted = client.post(reverse("admin:core_event_delete", args=[event.pk]), {"post": "yes"})

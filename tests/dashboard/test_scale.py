@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.actor import Actor
 from core.models import Event, Reminder, User
 from core.services.events import event_record
 from meetings.models import ActionItem
@@ -127,8 +128,8 @@ def open_version(coordinator):
         deadline=timezone.now() - timedelta(days=1),
     )
     for n in range(20):
-        event_record(action="partner.created", actor=coordinator, summary=f"Event {n}")
-    event_record(action="mou.version_opened", actor=coordinator, subject=version)
+        event_record(action="partner.created", actor=Actor.of(coordinator), summary=f"Event {n}")
+    event_record(action="mou.version_opened", actor=Actor.of(coordinator), subject=version)
     return version
 
 

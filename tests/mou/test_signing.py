@@ -11,6 +11,7 @@ from django.db.models.deletion import ProtectedError
 
 from core.actor import Actor
 from core.models import Event, OutboxMessage
+from core.tokens import token_hash
 from mou import services
 from mou.exceptions import (
     EditingClosed,
@@ -21,7 +22,7 @@ from mou.exceptions import (
     TransitionNotAllowed,
 )
 from mou.models import FrozenMou, MouVersion, RoleBlock, SignatureRequest, SigningLink
-from mou.rules import signing_link_problem, signing_token_hash
+from mou.rules import signing_link_problem
 from mou.selectors import signing_link_find
 from needs_matrix.services import entry_set
 from tests import factories
@@ -323,7 +324,7 @@ def test_tokens_are_random_stored_only_as_hashes_and_expire_at_the_signing_deadl
     tokens = [token_of(m.body_text) for m in OutboxMessage.objects.filter(kind="mou_sign_request")]
     assert len(set(tokens)) == 2 and all(len(t) >= 43 for t in tokens)
     stored = set(SigningLink.objects.values_list("token_hash", flat=True))
-    assert stored == {signing_token_hash(t) for t in tokens}
+    assert stored == {token_hash(t) for t in tokens}
     for token in tokens:
         assert token not in stored
         assert not SignatureRequest.objects.filter(consent_text__contains=token).exists()
