@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from core.models import User
 from mou import services
-from mou.defaults import default_templates_ensure
 from mou.models import MouVersion, RoleBlock, SignatureRequest
 from mou.rules import network_zone
+from mou.seeding import role_templates_seed
 from partnership.models import Membership, Partner
 
 TITLE = "Mid-Valley STEM Partnership MOU 2026–27"
@@ -297,7 +297,7 @@ def load_demo_mou(network=None) -> MouVersion:
     if existing is not None:
         return existing
     with transaction.atomic():
-        default_templates_ensure()
+        role_templates_seed()
         executed = load_demo_executed(coordinator)
         version = services.version_create(
             user=coordinator,
