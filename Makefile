@@ -43,13 +43,19 @@ bench: dev-venv
 browsers:
 	@bin/ensure-browser
 
+## make lint: ruff (check, format --check) and djlint (lint, --check) on every tracked file,
+## through the local hooks in .pre-commit-config.yaml (needs a git checkout).
 lint: dev-venv
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files
 
+## make format: reformat Python and the Django templates (the exclusions are djlint's).
+# djlint --reformat exits 1 when it changed a file; the --check after it fails only if
+# something is still left to change.
+TEMPLATE_DIRS := templates $(wildcard */templates)
 format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat --quiet || $(VENV)/bin/djlint $(TEMPLATE_DIRS) --check --quiet
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -84,29 +84,3 @@ TEMPLATES = [
         "model_text": "",
     },
 ]
-
-
-def default_templates_ensure() -> int:
-    """Create any missing default template (the data migration seeds them; a test database
-    flushed by a transactional test, or one restored without them, gets them back here)."""
-    from core.text import markdown_cook
-    from mou.models import RoleTemplate
-
-    have = set(RoleTemplate.objects.filter(version=None).values_list("kind", flat=True))
-    created = 0
-    for data in TEMPLATES:
-        if data["kind"] in have:
-            continue
-        template = RoleTemplate(version=None, **data)
-        markdown_cook(obj=template)
-        _, was_created = RoleTemplate.objects.get_or_create(
-            version=None,
-            kind=data["kind"],
-            defaults={
-                name: getattr(template, name)
-                for name in (*data, "guidance_html", "model_text_html", "markdown_version")
-                if name != "kind"
-            },
-        )
-        created += was_created
-    return created

@@ -15,9 +15,9 @@ from django.utils import timezone
 from core.actor import Actor
 from core.models import User
 from mou import services
-from mou.defaults import default_templates_ensure
 from mou.models import MouVersion, RoleBlock, SignatureRequest
 from mou.rules import network_zone
+from mou.seeding import role_templates_seed
 from partnership.models import Membership, Partner
 
 TITLE = "Mid-Valley STEM Partnership MOU 2026–27"
@@ -303,7 +303,7 @@ def load_demo_mou(network=None) -> MouVersion:
     if existing is not None:
         return existing
     with transaction.atomic():
-        default_templates_ensure()
+        role_templates_seed()
         executed = load_demo_executed(coordinator)
         actor = Actor.of(coordinator)  # no coordinator yet: the system
         version = services.version_create(

@@ -19,75 +19,41 @@ def pytest_addoption(parser):
     )
 
 
-_TRANSACTIONAL = pytest.StashKey[bool]()
-_db_blocker = None
-_seeded_rows: dict[str, str] = {}
-
-
-def pytest_collection_modifyitems(config, items):
-    # A transactional test (browser, real services) empties the database when it ends,
-    # which would take the rows that data migrations seed (categories, role templates)
-    # away from the tests that run after it; _restore_seeded_rows puts them back.
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        marker = item.get_closest_marker("django_db")
-        marked = marker is not None and bool(
-            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-        )
-        if marked or {"live_server", "transactional_db", "real_services"} & set(names):
-            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
-            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True))
-            item.stash[_TRANSACTIONAL] = True
-
-
 @pytest.fixture(scope="session", autouse=True)
-def _remember_seeded_rows(django_db_setup, django_db_blocker):
-    """The rows the migrations seed, as serialized when the test database was made.
+def _seeded_rows_after_flush():
+    """The rows the data migrations seed (the needs-matrix categories, the default role
+    templates) come back after a transactional test (browser, real services) has emptied
+    the database, made by the functions the migrations call: a plain test handed to the
+    same worker next (xdist hands tests out in any order) finds them as the migrations
+    left them.
 
-    Kept here rather than read from the connection later: in the browser tests Django
-    hands out another connection object, one without them."""
-    from django.db import connections
+    Django empties the database with `flush`, which then sends post_migrate as
+    `manage.py flush` does: the content types and permissions come back that way, and the
+    seeded rows with them, once per flush. Connected for the test session only, so that a
+    real `migrate` never brings back a row a coordinator deleted."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
 
-    global _db_blocker
-    _db_blocker = django_db_blocker
-    for connection in connections.all():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            _seeded_rows[connection.alias] = contents
+    from mou.seeding import role_templates_seed
+    from needs_matrix.seeding import categories_seed
 
+    seeds = {"needs_matrix": categories_seed, "mou": role_templates_seed}
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
+    def reseed(sender, **kwargs):
+        seeds[sender.label]()
+
+    for label in seeds:
+        post_migrate.connect(
+            reseed,
+            sender=apps.get_app_config(label),
+            weak=False,
+            dispatch_uid=f"tests-seed-{label}",
+        )
     yield
-    # After the last test the test database is already gone.
-    if nextitem is not None and item.stash.get(_TRANSACTIONAL, False) and _db_blocker:
-        _restore_seeded_rows()
-
-
-def _restore_seeded_rows():
-    """Django flushes the database after a transactional test and loads the seeded rows
-    only when the next serialized test starts; a plain test that runs next on the same
-    worker (xdist hands tests out in any order) would find no categories. Where the
-    test's connection object had lost the serialized rows, the flush also made content
-    types anew under other ids; flushing again first gives one known state."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.db import connections
-
-    with _db_blocker.unblock():
-        for alias, contents in _seeded_rows.items():
-            # Sequences go on counting, so new rows never take a seeded row's id.
-            call_command(
-                "flush",
-                database=alias,
-                interactive=False,
-                verbosity=0,
-                inhibit_post_migrate=True,
-                reset_sequences=False,
-            )
-            connections[alias].creation.deserialize_db_from_string(contents)
-            connections[alias].close()
-    ContentType.objects.clear_cache()
+    for label in seeds:
+        post_migrate.disconnect(
+            sender=apps.get_app_config(label), dispatch_uid=f"tests-seed-{label}"
+        )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -1,16 +1,14 @@
-"""Seed the network's default role templates (texts in mou.defaults)."""
+"""Seed the network's default role templates (texts in mou.defaults, the function in
+mou.seeding, which the test suite calls too)."""
 
 from django.db import migrations
 
 from mou.defaults import TEMPLATES
+from mou.seeding import role_templates_seed
 
 
 def add_templates(apps, schema_editor):
-    RoleTemplate = apps.get_model("mou", "RoleTemplate")
-    for data in TEMPLATES:
-        RoleTemplate.objects.get_or_create(
-            version=None, kind=data["kind"], defaults={k: v for k, v in data.items() if k != "kind"}
-        )
+    role_templates_seed(role_template_model=apps.get_model("mou", "RoleTemplate"))
 
 
 def remove_templates(apps, schema_editor):

@@ -11,10 +11,10 @@ from core.actor import Actor
 from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook
-from mou.defaults import default_templates_ensure
 from mou.exceptions import NotAllowed, TransitionNotAllowed
 from mou.models import MouVersion, RoleBlock, RoleTemplate
 from mou.rules import deadline_display
+from mou.seeding import role_templates_seed
 from mou.services.blocks import blocks_create_for_partners, blocks_notify_leads
 from partnership.models import Partner
 
@@ -59,7 +59,7 @@ def templates_copy(*, version: MouVersion, from_previous: bool = True) -> list[R
         else None
     )
     if source is None or not source.exists():
-        default_templates_ensure()
+        role_templates_seed()
         source = RoleTemplate.objects.filter(version__isnull=True)
     copies = [
         RoleTemplate(version=version, kind=t.kind, **{f: getattr(t, f) for f in TEMPLATE_FIELDS})

@@ -1,89 +1,16 @@
-"""Seed the needs taxonomy from the partnership's founding notes: what schools said they
-need and can contribute, and the national breakout on partnerships and alliances."""
+"""Seed the needs taxonomy from the partnership's founding notes (the data and the function
+are in needs_matrix.seeding, which the test suite calls too)."""
 
 from django.db import migrations
 
-GROUPS = [
-    (
-        "Curriculum and instruction",
-        [
-            ("Project-based science and math", "Bringing project-based science and math, like FIRST robotics, into the classroom."),
-            ("Rigorous math and science curriculum at every level", "A robust math, science and technology curriculum at every level during the school day, engaging all children."),
-            ("Integrated STEM approach in schools", "A more formal, integrated approach to STEM across subjects within a school."),
-            ("Technical math aligned with the Common Core", "Aligning technical (CTE) math with Common Core standards."),
-            ("Common practices for delivering STEM", "Being part of a network that uses common practices: “this is the way we are going to deliver it”."),
-            ("Prototype schools for improvement or innovation", "Choosing a school or two within a district to participate as prototypes, where improvement or innovation is needed."),
-            ("Science as a way to teach ELA and math", "Showing that science is a great tool for teaching English language arts and math, K-8."),
-        ],
-    ),
-    (
-        "Professional learning",
-        [
-            ("Teacher professional learning and staff development", "Staff development that brings more purpose into the curriculum; practice change is more than a workshop."),
-            ("CTE teachers to strengthen math and science teaching", "Using career and technical education teachers to impact math and science teaching."),
-            ("High-leverage teaching strategies", "Studying and adopting high-leverage strategies for in-school change."),
-            ("Teams of teachers within and across districts", "Teaching teams of teachers within a district and with other districts."),
-            ("Classroom observation tool for administrators", "A tool so administrators know what they are looking at in the science classroom."),
-            ("Teacher capacity and retention", "Supporting teachers to be successful and confident in the science classroom, and to stay."),
-        ],
-    ),
-    (
-        "Mentoring and STEM experiences",
-        [
-            ("Mentors", "Access to mentors from industry, higher education and the community."),
-            ("STEM experiences for teachers", "Creating and providing STEM experiences (externships, labs, site visits) for teachers."),
-            ("STEM activities for students", "Hands-on STEM activities, competitions and experiences for students."),
-            ("Collaboration with other schools", "Collaboration and exchange with other schools and districts."),
-            ("Learning community and shared best practices", "Being part of a learning community that shares best practices and promotes STEM education."),
-        ],
-    ),
-    (
-        "Technical content and tools",
-        [
-            ("Access to the network's technical content", "Access to the technical content and expertise held by partners in the network."),
-            ("Tools and resources to integrate into curriculum", "Tools and resources teachers can integrate into the curriculum."),
-            ("Adaptable models and toolkits", "Models, processes and toolkits that can be replicated at the local level."),
-        ],
-    ),
-    (
-        "Leadership and policy",
-        [
-            ("Leadership capacity", "Building leadership capacity, and continuity through leadership turnover."),
-            ("Distributed leadership", "Leadership shared across teachers, schools and partner organizations."),
-            ("Science accountability and policy", "Advancing accountability for science alongside math and ELA, and coherent policy."),
-            ("Shared vision and coherence", "A shared vision and coherence across the partnership and its partners."),
-        ],
-    ),
-    (
-        "Funding and resources",
-        [
-            ("Long-term funding", "Sustained, long-term funding for partnership work."),
-            ("Funder connections and grant writing", "A clearinghouse for funding: identifying funders and writing proposals together."),
-            ("Equipment and materials", "Classroom equipment, kits and materials for hands-on STEM."),
-        ],
-    ),
-    (
-        "Assessment",
-        [
-            ("Assessment literacy", "Functional assessment literacy for teachers and leaders."),
-            ("Science metrics", "Metrics of how science standards implementation is doing."),
-            ("Showing the partnership's impact", "Help figuring out how to measure and show impact, in a shared language."),
-        ],
-    ),
-]
+from needs_matrix.seeding import GROUPS, categories_seed
 
 
 def seed(apps, schema_editor):
-    CategoryGroup = apps.get_model("needs_matrix", "CategoryGroup")
-    Category = apps.get_model("needs_matrix", "Category")
-    for group_order, (group_name, categories) in enumerate(GROUPS, start=1):
-        group, _ = CategoryGroup.objects.get_or_create(
-            name=group_name, defaults={"order": group_order}
-        )
-        for order, (name, description) in enumerate(categories, start=1):
-            Category.objects.get_or_create(
-                name=name, defaults={"group": group, "description": description, "order": order}
-            )
+    categories_seed(
+        group_model=apps.get_model("needs_matrix", "CategoryGroup"),
+        category_model=apps.get_model("needs_matrix", "Category"),
+    )
 
 
 def unseed(apps, schema_editor):

@@ -63,19 +63,12 @@ def hand_built(db):
     return HandBuilt(group=group, categories=categories, partners=partners)
 
 
-def seeded_category(name: str, group_name: str) -> Category:
-    """A category the data migration seeds, made again if a transactional test (a browser
-    test in the same worker) has flushed the seeded rows."""
-    group, _ = CategoryGroup.objects.get_or_create(name=group_name, defaults={"order": 50})
-    category, _ = Category.objects.get_or_create(name=name, defaults={"group": group})
-    return category
-
-
 @pytest.fixture
 def mentors(db):
-    return seeded_category("Mentors", "Mentoring and STEM experiences")
+    """A category the data migration seeds (seeded again after a transactional test)."""
+    return Category.objects.get(name="Mentors", group__name="Mentoring and STEM experiences")
 
 
 @pytest.fixture
 def assessment_group(db):
-    return CategoryGroup.objects.get_or_create(name="Assessment", defaults={"order": 7})[0]
+    return CategoryGroup.objects.get(name="Assessment", order=7)
