@@ -27,8 +27,10 @@ from core.views_helpers import request_actor, require
 from dashboard import exports, selectors
 from dashboard.tables import BlockTable
 from dashboard.wording import remind_all_report
+from meetings.selectors import action_item_counts
 from mou.models import MouVersion, RoleBlock
 from mou.selectors import block_by_pk, blocks_to_remind
+from needs_matrix.selectors import matrix_completeness
 
 ROWS_PER_PAGE = 50
 
@@ -71,8 +73,8 @@ def index(request):
         page=page,
         table=table,
         querystring=params.urlencode(),
-        matrix=selectors.matrix_completeness(),
-        items=selectors.action_item_counts(now=now),
+        matrix=matrix_completeness(),
+        items=action_item_counts(now=now),
         events=selectors.recent_events(),
         filtered=any(
             request.GET.get(name) for name in ("q", "status", "kind", "workgroup", "overdue")

@@ -5,8 +5,10 @@ partners or items.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -19,6 +21,26 @@ from core.permissions import is_coordinator, user_may
 from meetings.models import ActionItem, Attendance, CalendarFeed, Meeting
 from partnership.models import Membership, Partner
 from partnership.permissions import is_network_member, memberships
+
+
+@dataclass(frozen=True)
+class ActionItemCounts:
+    open: int
+    overdue: int
+
+
+def action_item_counts(*, now: datetime) -> ActionItemCounts:
+    """Open and overdue items somebody ticks: a partner's share of an all-partner item counts,
+    the all-partner parent itself does not (one query). Overdue: due before today in the
+    network's time zone."""
+    today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+    totals = (
+        ActionItem.objects.filter(status=ActionItem.Status.OPEN)
+        .exclude(owner_kind=ActionItem.OwnerKind.ALL_PARTNERS)
+        .aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    )
+    return ActionItemCounts(open=totals["open"], overdue=totals["overdue"])
+
 
 Status = ActionItem.Status
 OwnerKind = ActionItem.OwnerKind

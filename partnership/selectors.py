@@ -67,6 +67,15 @@ def partner_leads_active(
     ).select_related("user")
 
 
+def memberships_of_user(*, user: User, partner_ids: Iterable[int]) -> list[Membership]:
+    """The person's roles at these partners, each with its partner, by partner name."""
+    return list(
+        Membership.objects.filter(user=user, partner_id__in=partner_ids)
+        .select_related("partner")
+        .order_by("partner__name", "pk")
+    )
+
+
 def person_filterset(*, filters: Mapping | None) -> PersonFilter:
     return PersonFilter(filters or None, queryset=User.objects.all())
 

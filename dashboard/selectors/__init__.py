@@ -16,10 +16,6 @@ from dashboard.selectors.home import (
 from dashboard.selectors.panels import (
     RECENT_EVENTS,
     SUBJECT_PAGES,
-    ActionItemCounts,
-    MatrixCompleteness,
-    action_item_counts,
-    matrix_completeness,
     recent_events,
 )
 from dashboard.selectors.summary import (
@@ -48,13 +44,10 @@ __all__ = [
     "RECENT_EVENTS",
     "STATUS_CSS",
     "SUBJECT_PAGES",
-    "ActionItemCounts",
     "DashboardSummary",
-    "MatrixCompleteness",
     "PartnerCard",
     "PartnerHome",
     "StatusCount",
-    "action_item_counts",
     "countdown",
     "dashboard_filterset",
     "dashboard_rows",
@@ -62,7 +55,6 @@ __all__ = [
     "dashboard_version_pick",
     "dashboard_versions",
     "days_until",
-    "matrix_completeness",
     "partner_home",
     "recent_events",
     "reminder_delivery",

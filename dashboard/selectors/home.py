@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
-
 from dashboard.selectors.summary import STATUS_CSS
 from meetings.models import ActionItem
 from meetings.selectors import action_items_for_user
 from mou.models import RoleBlock
 from mou.selectors import blocks_current_of_partners
-from needs_matrix.models import Category, MatrixEntry, Stance
+from needs_matrix.selectors import assessed_category_counts, current_category_count
 from partnership.models import Membership, Partner
 from partnership.permissions import memberships
+from partnership.selectors import memberships_of_user
 
 HOME_ITEMS = 10
 
@@ -78,21 +77,9 @@ def partner_home(*, user, now: datetime) -> PartnerHome:
     partner_ids = list(memberships(user))
     if not partner_ids:
         return PartnerHome(cards=[], items=[], more_items=False, categories=0)
-    # Still read here: partnership.selectors and needs_matrix.selectors have no such reads
-    # yet (see the report).
-    member_rows = list(
-        Membership.objects.filter(user=user, partner_id__in=partner_ids)
-        .select_related("partner")
-        .order_by("partner__name", "pk")
-    )
+    member_rows = memberships_of_user(user=user, partner_ids=partner_ids)
     blocks = blocks_current_of_partners(partner_ids=partner_ids)
-    assessed = dict(
-        MatrixEntry.objects.filter(partner_id__in=partner_ids, category__retired_at__isnull=True)
-        .exclude(stance=Stance.NOT_ASSESSED)
-        .values_list("partner_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    assessed = assessed_category_counts(partner_ids=partner_ids)
     cards = []
     for membership in member_rows:
         block = blocks.get(membership.partner_id)
@@ -111,5 +98,5 @@ def partner_home(*, user, now: datetime) -> PartnerHome:
         cards=cards,
         items=items[:HOME_ITEMS],
         more_items=len(items) > HOME_ITEMS,
-        categories=Category.objects.current().count(),
+        categories=current_category_count(),
     )

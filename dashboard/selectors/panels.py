@@ -1,63 +1,14 @@
-"""The coordinator dashboard's side panels: the needs matrix, action items, recent events."""
-
-from dataclasses import dataclass
-from datetime import datetime
+"""The coordinator dashboard's side panels: recent events (the needs matrix and action
+item panels read needs_matrix.selectors and meetings.selectors)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from core.models import Event
-from meetings.models import ActionItem
 from mou.models import RoleBlock
-from mou.rules import network_zone
 from mou.selectors import block_version_ids
-from needs_matrix.models import MatrixEntry, Stance
-from partnership.models import Partner
 
 RECENT_EVENTS = 15
-
-
-@dataclass(frozen=True)
-class MatrixCompleteness:
-    assessed: int
-    active: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.assessed / self.active) if self.active else 0
-
-
-def matrix_completeness() -> MatrixCompleteness:
-    """Active partners with at least one assessed category ÷ active partners (one query)."""
-    # Still read here: needs_matrix.selectors has no such count yet (see the report).
-    assessed = MatrixEntry.objects.filter(
-        partner=OuterRef("pk"), category__retired_at__isnull=True
-    ).exclude(stance=Stance.NOT_ASSESSED)
-    totals = Partner.objects.filter(status=Partner.Status.ACTIVE).aggregate(
-        active=Count("id"), assessed=Count("id", filter=Exists(assessed))
-    )
-    return MatrixCompleteness(assessed=totals["assessed"], active=totals["active"])
-
-
-@dataclass(frozen=True)
-class ActionItemCounts:
-    open: int
-    overdue: int
-
-
-def action_item_counts(*, now: datetime) -> ActionItemCounts:
-    """Open and overdue items somebody ticks: a partner's share of an all-partner item counts,
-    the all-partner parent itself does not (one query)."""
-    # Still read here: meetings.selectors has no such count yet (see the report).
-    today = timezone.localtime(now, network_zone()).date()
-    totals = (
-        ActionItem.objects.filter(status=ActionItem.Status.OPEN)
-        .exclude(owner_kind=ActionItem.OwnerKind.ALL_PARTNERS)
-        .aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-    )
-    return ActionItemCounts(open=totals["open"], overdue=totals["overdue"])
 
 
 # Where an event's subject is shown, for the subjects whose page needs only their id.

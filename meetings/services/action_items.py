@@ -206,15 +206,22 @@ def action_item_update(
     return item
 
 
-@transaction.atomic
-def action_item_complete(*, item: ActionItem, actor: Actor) -> ActionItem:
-    """Tick an item done, recording who and when. Ticking a done item again changes nothing."""
+def _tick_lock(item: ActionItem) -> tuple[ActionItem | None, ActionItem]:
+    """Lock an item (and its all-partners parent) for a tick or an untick, refusing the
+    items nobody ticks by hand."""
     parent = _lock_parent(item)
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     if item.is_all_partners:
         raise MeetingConflict("Each partner ticks its own item; this one follows them.")
     if item.status == ActionItem.Status.CANCELLED:
         raise MeetingConflict("This item was cancelled.")
+    return parent, item
+
+
+@transaction.atomic
+def action_item_complete(*, item: ActionItem, actor: Actor) -> ActionItem:
+    """Tick an item done, recording who and when. Ticking a done item again changes nothing."""
+    parent, item = _tick_lock(item)
     if item.status == ActionItem.Status.DONE:
         return item
     item.status = ActionItem.Status.DONE
@@ -237,12 +244,7 @@ def action_item_complete(*, item: ActionItem, actor: Actor) -> ActionItem:
 @transaction.atomic
 def action_item_reopen(*, item: ActionItem, actor: Actor) -> ActionItem:
     """Undo a tick. Reopening an open item changes nothing."""
-    parent = _lock_parent(item)
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if item.is_all_partners:
-        raise MeetingConflict("Each partner ticks its own item; this one follows them.")
-    if item.status == ActionItem.Status.CANCELLED:
-        raise MeetingConflict("This item was cancelled.")
+    parent, item = _tick_lock(item)
     if item.status == ActionItem.Status.OPEN:
         return item
     previous = {"by": item.completed_by_id, "at": item.completed_at.isoformat()}

@@ -69,7 +69,7 @@ def _block_content(block: RoleBlock) -> dict:
 
 
 def _matrix(partner_ids: list[int]) -> dict:
-    from needs_matrix.services import matrix_snapshot
+    from needs_matrix.selectors import matrix_snapshot
 
     snapshot = matrix_snapshot(partner_ids=partner_ids)
     # "cells" repeat the stored entries once per category (not assessed where none is

@@ -247,68 +247,68 @@ def _review_refused(request, block, error: MouError, **forms):
     return _editor(request, block, status=status, refused=str(error), **forms)
 
 
-@require("mou.list")
-@require_POST
-def block_request_changes(request, version_pk: int, pk: int):
+def _review_action(request, version_pk: int, pk: int, *, form_class, form_name: str, act, done):
+    """A coordinator's review step on a block: the form is checked, ``act(block, actor,
+    cleaned_data)`` calls the service, and ``done(block)`` is the message on success. A
+    refusal shows on the editor with its status; bad input keeps the form open, 400."""
     block = block_for(request, version_pk, pk, "mou.block.review")
-    form = RequestChangesForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.block_request_changes(
-                block=block,
-                actor=request_actor(request),
-                comment=form.cleaned_data["comment"],
-            )
+            act(block, request_actor(request), form.cleaned_data)
         except ValidationError as error:
             errors_into_form(form, error)
         except MouError as error:
-            return _review_refused(request, block, error, request_changes_form=form)
+            return _review_refused(request, block, error, **{form_name: form})
         else:
-            messages.success(request, f"Changes requested; {block.partner}'s leads are told.")
+            messages.success(request, done(block))
             return redirect(block)
-    return _editor(request, block, status=400, request_changes_form=form, review_open=True)
+    return _editor(request, block, status=400, review_open=True, **{form_name: form})
+
+
+@require("mou.list")
+@require_POST
+def block_request_changes(request, version_pk: int, pk: int):
+    return _review_action(
+        request,
+        version_pk,
+        pk,
+        form_class=RequestChangesForm,
+        form_name="request_changes_form",
+        act=lambda block, actor, data: services.block_request_changes(
+            block=block, actor=actor, comment=data["comment"]
+        ),
+        done=lambda block: f"Changes requested; {block.partner}'s leads are told.",
+    )
 
 
 @require("mou.list")
 @require_POST
 def block_accept(request, version_pk: int, pk: int):
-    block = block_for(request, version_pk, pk, "mou.block.review")
-    form = AcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.block_accept(
-                block=block,
-                actor=request_actor(request),
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            errors_into_form(form, error)
-        except MouError as error:
-            return _review_refused(request, block, error, accept_form=form)
-        else:
-            messages.success(request, f"{block.partner}'s block is accepted.")
-            return redirect(block)
-    return _editor(request, block, status=400, accept_form=form, review_open=True)
+    return _review_action(
+        request,
+        version_pk,
+        pk,
+        form_class=AcceptForm,
+        form_name="accept_form",
+        act=lambda block, actor, data: services.block_accept(
+            block=block, actor=actor, comment=data["comment"]
+        ),
+        done=lambda block: f"{block.partner}'s block is accepted.",
+    )
 
 
 @require("mou.list")
 @require_POST
 def block_extension(request, version_pk: int, pk: int):
-    block = block_for(request, version_pk, pk, "mou.block.review")
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.block_extension_grant(
-                block=block,
-                actor=request_actor(request),
-                until=form.cleaned_data["until"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            errors_into_form(form, error)
-        except MouError as error:
-            return _review_refused(request, block, error, extension_form=form)
-        else:
-            messages.success(request, f"{block.partner} may edit its block until the new date.")
-            return redirect(block)
-    return _editor(request, block, status=400, extension_form=form, review_open=True)
+    return _review_action(
+        request,
+        version_pk,
+        pk,
+        form_class=ExtensionForm,
+        form_name="extension_form",
+        act=lambda block, actor, data: services.block_extension_grant(
+            block=block, actor=actor, until=data["until"], comment=data["comment"]
+        ),
+        done=lambda block: f"{block.partner} may edit its block until the new date.",
+    )

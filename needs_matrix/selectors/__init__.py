@@ -7,7 +7,9 @@ whatever the number of partners: the grid pages partners, the summary aggregates
   summary, documented there)
 - grid: ``matrix_grid``; summary: ``matrix_summary``; a partner's row: ``partner_row``;
   its history: ``row_history_records``, ``row_history_items``; the categories page:
-  ``groups_with_categories``; the export files: ``entries_for_export``
+  ``groups_with_categories``; the export files: ``entries_for_export``; the matrix as
+  plain data a frozen MOU keeps: ``matrix_snapshot``; how far rows are filled in:
+  ``matrix_completeness``, ``assessed_category_counts``
 """
 
 from needs_matrix.selectors.categories import groups_with_categories
@@ -42,7 +44,14 @@ from needs_matrix.selectors.history import (
     row_history_items,
     row_history_records,
 )
+from needs_matrix.selectors.progress import (
+    MatrixCompleteness,
+    assessed_category_counts,
+    current_category_count,
+    matrix_completeness,
+)
 from needs_matrix.selectors.row import PartnerRow, RowChange, partner_row
+from needs_matrix.selectors.snapshot import SNAPSHOT_SCHEMA, matrix_snapshot
 from needs_matrix.selectors.summary import (
     MATCHES_SHOWN,
     HeatMap,
@@ -56,6 +65,12 @@ from needs_matrix.selectors.summary import (
 )
 
 __all__ = [
+    "MatrixCompleteness",
+    "assessed_category_counts",
+    "current_category_count",
+    "matrix_completeness",
+    "SNAPSHOT_SCHEMA",
+    "matrix_snapshot",
     "GRID_PAGE_SIZE",
     "HISTORY_FIELDS",
     "KIND_LABELS",

@@ -4,7 +4,6 @@
 - categories: ``category_create``, ``category_update``, ``category_retire``,
   ``category_restore``, ``group_create``, ``group_update``
 - importing: ``matrix_import_csv``
-- snapshot: ``matrix_snapshot``
 """
 
 from needs_matrix.services.categories import (
@@ -22,7 +21,6 @@ from needs_matrix.services.importing import (
     MatrixImportInvalid,
     matrix_import_csv,
 )
-from needs_matrix.services.snapshot import matrix_snapshot
 
 __all__ = [
     "EntryValues",
@@ -37,6 +35,5 @@ __all__ = [
     "group_create",
     "group_update",
     "matrix_import_csv",
-    "matrix_snapshot",
     "row_save",
 ]

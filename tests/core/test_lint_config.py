@@ -59,7 +59,8 @@ def test_djlint_hooks_take_every_html_template_and_no_plain_text_one():
     folders = [ROOT / "templates"] + [
         Path(app.path) / "templates"
         for app in apps.get_app_configs()
-        if Path(app.path).is_relative_to(ROOT)
+        # the project's apps, not installed packages (a virtualenv may sit in the checkout)
+        if Path(app.path).is_relative_to(ROOT) and "site-packages" not in Path(app.path).parts
     ]
     templates = [
         path.relative_to(ROOT).as_posix()

@@ -276,7 +276,9 @@ def test_matrix_completeness_counts_partners_with_an_assessed_category(network):
     factories.MatrixEntryFactory(partner=network.partners["changes"], stance="contribute")
     factories.MatrixEntryFactory(partner=network.partners["draft"], stance="not_assessed")
     factories.PartnerFactory(status="inactive")
-    completeness = selectors.matrix_completeness()
+    from needs_matrix.selectors import matrix_completeness
+
+    completeness = matrix_completeness()
     assert (completeness.assessed, completeness.active) == (1, 6)
     assert completeness.percent == 17
 
@@ -289,7 +291,9 @@ def test_action_item_counts_open_and_overdue(network):
     factories.ActionItemFactory(
         due_on=today - timedelta(days=5), status="done", completed_at=timezone.now()
     )
-    counts = selectors.action_item_counts(now=timezone.now())
+    from meetings.selectors import action_item_counts
+
+    counts = action_item_counts(now=timezone.now())
     assert (counts.open, counts.overdue) == (3, 1)
 
 

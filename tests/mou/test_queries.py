@@ -24,15 +24,6 @@ def grow(version, n: int) -> None:
     assert RoleBlock.objects.filter(version=version).count() >= n
 
 
-def count(client, url: str, django_assert_max_num_queries) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
-
-
 @pytest.mark.parametrize(
     "who,page,pinned",
     [

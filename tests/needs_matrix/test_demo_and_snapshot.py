@@ -5,8 +5,8 @@ import json
 from core.actor import Actor
 from needs_matrix.demo import DEMO_ROWS, load_demo_matrix
 from needs_matrix.models import Category, MatrixEntry
-from needs_matrix.selectors import MatrixFilters, matrix_summary
-from needs_matrix.services import category_retire, matrix_snapshot
+from needs_matrix.selectors import MatrixFilters, matrix_snapshot, matrix_summary
+from needs_matrix.services import category_retire
 from tests import factories
 
 

@@ -243,7 +243,7 @@ def test_two_both_partners_cover_each_other(hand_built):
 
 
 def test_snapshot_counts_a_both_partner_alone_as_a_gap(hand_built):
-    from needs_matrix.services.snapshot import matrix_snapshot
+    from needs_matrix.selectors import matrix_snapshot
 
     _solo_both(hand_built)
     data = matrix_snapshot()

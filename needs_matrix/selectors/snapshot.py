@@ -5,16 +5,16 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from needs_matrix.models import MatrixEntry, Stance
-from needs_matrix.selectors import (
+from needs_matrix.selectors.common import (
     KIND_LABELS,
-    CategorySummary,
     MatrixFilters,
     categories_list,
     cell_text,
-    column_groups_of,
     kind_rank,
     partners_in_view,
 )
+from needs_matrix.selectors.coverage import CategorySummary
+from needs_matrix.selectors.grid import column_groups_of
 from partnership.models import Partner
 
 SNAPSHOT_SCHEMA = 1
