@@ -45,5 +45,16 @@ class Actor:
     def is_system(self) -> bool:
         return self.system_
 
+    def is_coordinator_or_system(self) -> bool:
+        """For the coordinator-only services the system (the demo loader, a command) may run
+        too; someone not signed in never may."""
+        return self.is_system or bool(self.user is not None and self.user.is_coordinator)
+
+    def unnamed(self) -> Actor:
+        """The same request without the account: for what someone asks for without it being
+        theirs to ask (a sign-in link to an address, a signing link's action), so the audit
+        trail does not name whoever happens to be signed in on that browser."""
+        return Actor(ip=self.ip, user_agent=self.user_agent)
+
     def __bool__(self) -> bool:  # an actor is always given; "if actor" is a mistake
         raise TypeError("Test actor.user or actor.is_system, not the actor itself")

@@ -305,7 +305,7 @@ def load_demo_mou(network=None) -> MouVersion:
     with transaction.atomic():
         role_templates_seed()
         executed = load_demo_executed(coordinator)
-        actor = Actor.of(coordinator)  # no coordinator yet: the system
+        actor = Actor.of(coordinator) if coordinator is not None else Actor.system()
         version = services.version_create(
             actor=actor,
             title=TITLE,

@@ -57,9 +57,11 @@ def signin_link_send(*, user: User, next_path: str = "/", reason: str, actor: Ac
         context={"link": link, "reason": reason, "hours": settings.SIGNIN_LINK_MAX_AGE // 3600},
         kind="signin_link",
     )
+    # Whoever asked (signed in on this browser or not) is not who the link is for: the
+    # event keeps the address and browser, not an account.
     event_record(
         action="signin.link_sent",
-        actor=actor,
+        actor=actor.unnamed(),
         subject=user,
         summary=f"Sign-in link sent to {user.email}",
         data={"reason": reason},
@@ -76,7 +78,7 @@ def signin_password_note_send(*, user: User, next_path: str = "/", actor: Actor)
     )
     event_record(
         action="signin.password_note_sent",
-        actor=actor,
+        actor=actor.unnamed(),
         subject=user,
         summary=f"Sign-in link asked for {user.email}; told to use the password",
     )

@@ -288,7 +288,7 @@ def version_freeze(
     matrix are copied onto the frozen record with the SHA-256 of their canonical JSON.
     Each included partner's signing leader is e-mailed a personal signing link.
     """
-    if actor.user is not None and not actor.user.is_coordinator:
+    if not actor.is_coordinator_or_system():
         raise NotAllowed("Only coordinators freeze MOU versions.")
     now = timezone.now()
     _signing_deadline_check(signing_deadline, now=now)

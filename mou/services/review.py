@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from core.services.events import event_record
 from core.text import clean_text, markdown_cook
 from mou.exceptions import TransitionNotAllowed
 from mou.models import BlockReview, MouVersion, RoleBlock
-from mou.rules import deadline_display
+from mou.rules import deadline_display, field_label
 from mou.services.blocks import blocks_notify_leads
 from mou.services.common import block_action_require, block_lock
 
@@ -82,6 +82,25 @@ def block_request_changes(*, block: RoleBlock, actor: Actor, comment: str) -> Ro
         return current
 
 
+def _accepted_block_check(block: RoleBlock) -> None:
+    """A block is accepted as it stands only if it is valid (a value stored before today's
+    rules, or carried over from an earlier version, may not be): the coordinator is told
+    which field, so they can request changes instead."""
+    try:
+        block.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = [
+            f"{field_label(name) if name != NON_FIELD_ERRORS else 'The block'}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise ValidationError(
+            "This block cannot be accepted as it stands. "
+            + " ".join(problems)
+            + " Request changes so the partner can correct it."
+        ) from error
+
+
 def block_accept(*, block: RoleBlock, actor: Actor, comment: str = "") -> RoleBlock:
     """Accept a submitted block."""
     comment = clean_text(comment or "").strip()
@@ -99,7 +118,7 @@ def block_accept(*, block: RoleBlock, actor: Actor, comment: str = "") -> RoleBl
         current.review_comment = comment
         markdown_cook(obj=current, fields=["review_comment"])
         current.reviewed_at = timezone.now()
-        current.full_clean(validate_unique=False, validate_constraints=False)
+        _accepted_block_check(current)
         current._history_user = actor.user
         current._change_reason = "accepted"
         current.save()

@@ -170,13 +170,6 @@ def _lock_open(signature: SignatureRequest) -> SignatureRequest:
     return current
 
 
-def _link_holder(actor: Actor) -> Actor:
-    """Who acts through a signing link, for the audit trail: its address and browser. The
-    link is the credential, not a session: the event names no portal account, even when
-    someone happens to be signed in in that browser."""
-    return Actor(ip=actor.ip, user_agent=actor.user_agent)
-
-
 def _text(value: str, *, limit: int = NAME_MAX) -> str:
     return clean_text(value or "").strip()[:limit]
 
@@ -253,7 +246,7 @@ def signature_sign(
                 "on_behalf_of": current.signer_name if on_behalf else None,
                 "on_behalf_reason": reason,
             },
-            actor=_link_holder(actor),
+            actor=actor.unnamed(),
         )
         frozen = current.frozen
         if current.is_countersignature:
@@ -307,7 +300,7 @@ def signature_decline(
             subject=current,
             summary=f"{current.signer_name} declined to sign for {current.organization}",
             data={"reason": reason},
-            actor=_link_holder(actor),
+            actor=actor.unnamed(),
         )
         version = current.frozen.version
         _tell_coordinators(
@@ -364,7 +357,7 @@ def signature_hand_over(
             summary=f"{current.signer_name} handed signing for {current.organization} "
             f"over to {name} <{email}>",
             data={"to": {"name": name, "title": title, "email": email}, "request": successor.pk},
-            actor=_link_holder(actor),
+            actor=actor.unnamed(),
         )
         signing_request_send(
             signature=successor,
@@ -392,7 +385,7 @@ def signature_opened(*, signature: SignatureRequest, actor: Actor) -> Event | No
         action="mou.signature_opened",
         subject=signature,
         summary=f"Signing page opened for {signature.signer_name}",
-        actor=_link_holder(actor),
+        actor=actor.unnamed(),
     )
 
 

@@ -36,7 +36,7 @@ NUMBER_ATTEMPTS = 10
 
 def _require_coordinator(actor: Actor) -> None:
     # The system itself (the demo loader, a management command) may too.
-    if actor.user is not None and not actor.user.is_coordinator:
+    if not actor.is_coordinator_or_system():
         raise NotAllowed("Only coordinators manage MOU versions.")
 
 
@@ -97,7 +97,10 @@ def version_create(
         )
         markdown_cook(obj=version)
         _check_previous(version)
-        version.full_clean()
+        # The number's uniqueness is the database's to enforce (the retry below settles a
+        # lost race): checked here too, a version committed between the read of the
+        # highest number and this check would be refused instead of retried.
+        version.full_clean(exclude={"number"})
         version.save()
         return version
 

@@ -176,3 +176,24 @@ def test_meeting_notes_to_a_coordinator_attendee_have_no_sign_in_link(lead):
     assert "sign you in without a password" not in mine.body_text
     theirs = OutboxMessage.objects.get(kind="meeting_notes", to_email=lead.email)
     assert LINK in theirs.body_text
+
+
+def test_a_link_asked_for_from_a_signed_in_browser_does_not_name_that_account(
+    client, lead, viewer, django_capture_on_commit_callbacks
+):
+    """Whoever is signed in on the browser asks for someone else's link: the audit trail
+    keeps the address and browser the request came from, never that account."""
+    client.force_login(viewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:link_request"),
+            {"email": lead.email},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_USER_AGENT="Firefox/140",
+        )
+    event = Event.objects.get(action="signin.link_sent", subject_id=lead.pk)
+    assert (event.actor, event.ip_address, event.user_agent) == (
+        None,
+        "198.51.100.7",
+        "Firefox/140",
+    )

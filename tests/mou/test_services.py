@@ -640,7 +640,10 @@ def test_accepting_validates_the_block_like_the_other_reviews(block, lead, coord
     saved.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         services.block_accept(block=saved, actor=Actor.of(coordinator))
-    assert "signing_leader_email" in refused.value.message_dict
+    # The coordinator is told which field, and what to do instead.
+    (message,) = refused.value.messages
+    assert "Signing leader" in message and "e-mail" in message.lower()
+    assert message.endswith("Request changes so the partner can correct it.")
     saved.refresh_from_db()
     assert saved.status == RoleBlock.Status.SUBMITTED
     assert not BlockReview.objects.filter(block=saved).exists()
@@ -754,3 +757,17 @@ def test_a_stale_form_identical_to_the_saved_text_is_not_a_conflict(block, lead)
         services.block_submit(block=again, actor=Actor.of(lead)).status
         == RoleBlock.Status.SUBMITTED
     )
+
+
+def test_someone_not_signed_in_is_not_the_system_for_coordinator_only_services(db):
+    from mou.exceptions import NotAllowed
+
+    deadline = timezone.now() + timedelta(days=30)
+    with pytest.raises(NotAllowed):
+        services.version_create(
+            actor=Actor.of(None, ip="203.0.113.5"), title="MOU", shared_text="", deadline=deadline
+        )
+    made = services.version_create(
+        actor=Actor.system(), title="MOU", shared_text="", deadline=deadline
+    )
+    assert made.created_by is None
