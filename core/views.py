@@ -55,6 +55,7 @@ class PasswordLoginView(LoginView):
             action="signin.password",
             actor=Actor.of(user, ip=actor.ip, user_agent=actor.user_agent),
             subject=user,
+            summary=f"{user.email} signed in with the password",
         )
         return signin_flows.signin_by_password(
             request=self.request,

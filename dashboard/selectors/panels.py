@@ -22,9 +22,28 @@ SUBJECT_PAGES = {
 }
 
 
+EVENT_AREAS = {
+    "mou": "MOU",
+    "signin": "Sign-in",
+    "second_factor": "Second factor",
+    "action_item": "Action item",
+}
+
+
+def event_label(event: Event) -> str:
+    """What the activity feed says of an event: its summary, or for an old row without one
+    its action in words ("signin.password" → "Sign-in: password"), never the bare code."""
+    if event.summary.strip():
+        return event.summary
+    area, _, what = event.action.partition(".")
+    area = EVENT_AREAS.get(area, area.replace("_", " ").capitalize())
+    return f"{area}: {what.replace('_', ' ')}" if what else area
+
+
 def recent_events(*, limit: int = RECENT_EVENTS) -> list[Event]:
-    """The latest events with their actor, each with ``link`` to its subject's page
-    (two queries: the events, and the version of any role block among them)."""
+    """The latest events with their actor, each with ``label`` (what the feed says) and
+    ``link`` to its subject's page (two queries: the events, and the version of any role
+    block among them)."""
     events = list(Event.objects.select_related("actor", "subject_type")[:limit])
     block_type = ContentType.objects.get_for_model(RoleBlock)
     block_versions = block_version_ids(
@@ -32,6 +51,7 @@ def recent_events(*, limit: int = RECENT_EVENTS) -> list[Event]:
     )
     for event in events:
         event.link = _event_link(event, block_type.pk, block_versions)
+        event.label = event_label(event)
     return events
 
 

@@ -146,7 +146,8 @@ def test_coordinator_signs_in_with_a_password(client):
         {"username": "lita@example.org", "password": "a-long-passphrase-9"},
     )
     assert response.status_code == 302
-    assert Event.objects.filter(action="signin.password", actor=user).exists()
+    event = Event.objects.get(action="signin.password", actor=user)
+    assert event.summary == "lita@example.org signed in with the password"
 
 
 def test_wrong_password_is_a_clear_400_and_then_rate_limited(client, settings):

@@ -306,21 +306,14 @@ def test_recent_events_are_the_latest_fifteen_with_links(network, django_assert_
     assert block_events and block_events[0].link == network.blocks["accepted"].get_absolute_url()
 
 
-# --- the countdown ----------------------------------------------------------------------------
+def test_the_feed_never_shows_a_bare_event_code(network, client_for, coordinator):
+    """An old row without a summary reads as words; a password sign-in has a summary now."""
+    from core.actor import Actor
+    from core.services.events import event_record
 
-
-@pytest.mark.parametrize(
-    ("delta", "text", "overdue"),
-    [
-        (timedelta(days=3, hours=4, minutes=5), "3 days, 4 hours left", False),
-        (timedelta(days=1, minutes=5), "1 day, 0 hours left", False),
-        (timedelta(hours=5, minutes=1), "5 hours left", False),
-        (timedelta(minutes=20), "20 minutes left", False),
-        (-timedelta(minutes=20), "overdue by 1 hour", True),
-        (-timedelta(hours=7), "overdue by 7 hours", True),
-        (-timedelta(days=2, hours=3), "overdue by 2 days", True),
-    ],
-)
-def test_countdown(delta, text, overdue):
-    now = network_time(2026, 10, 1, 12, 0)
-    assert selectors.countdown(deadline=now + delta, now=now) == (text, overdue)
+    event_record(action="signin.password", actor=Actor.of(coordinator), subject=coordinator)
+    event_record(action="mou.draft_pdf_requested", actor=Actor.of(coordinator), summary="  ")
+    labels = [e.label for e in selectors.recent_events()]
+    assert "Sign-in: password" in labels and "MOU: draft pdf requested" in labels
+    page = client_for(coordinator).get("/dashboard/").content.decode()
+    assert "signin.password" not in page and "Sign-in: password" in page
