@@ -317,3 +317,23 @@ def test_the_feed_never_shows_a_bare_event_code(network, client_for, coordinator
     assert "Sign-in: password" in labels and "MOU: draft pdf requested" in labels
     page = client_for(coordinator).get("/dashboard/").content.decode()
     assert "signin.password" not in page and "Sign-in: password" in page
+
+
+# --- the countdown ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("delta", "text", "overdue"),
+    [
+        (timedelta(days=3, hours=4, minutes=5), "3 days, 4 hours left", False),
+        (timedelta(days=1, minutes=5), "1 day, 0 hours left", False),
+        (timedelta(hours=5, minutes=1), "5 hours left", False),
+        (timedelta(minutes=20), "20 minutes left", False),
+        (-timedelta(minutes=20), "overdue by 1 hour", True),
+        (-timedelta(hours=7), "overdue by 7 hours", True),
+        (-timedelta(days=2, hours=3), "overdue by 2 days", True),
+    ],
+)
+def test_countdown(delta, text, overdue):
+    now = network_time(2026, 10, 1, 12, 0)
+    assert selectors.countdown(deadline=now + delta, now=now) == (text, overdue)
