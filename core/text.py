@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import nh3
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
 # Bump when the parser, its options or the allow-list change: every stored HTML made by an
@@ -113,3 +114,17 @@ def markdown_cooked(*, obj: models.Model, field: str) -> SafeString:
     if obj.markdown_version == MARKDOWN_VERSION:
         return mark_safe(getattr(obj, f"{field}_html"))  # noqa: S308 - sanitized at save
     return markdown_to_html(getattr(obj, field))
+
+
+def duration_words(seconds: int) -> str:
+    """A link's lifetime as a person says it: "7 days", "1 day", "36 hours", "1 hour"."""
+    days, rest = divmod(int(seconds), 86400)
+    if days and not rest:
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    hours = max(1, round(seconds / 3600))
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+def people_count(n: int) -> str:
+    """ "1 person", "3 people"."""
+    return ngettext("%(n)d person", "%(n)d people", n) % {"n": n}

@@ -11,6 +11,7 @@ from core.ratelimit import ratelimit_hit
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import login_url_with_next, signin_link_make
+from core.text import duration_words
 
 
 class RateLimited(Exception):
@@ -54,7 +55,11 @@ def signin_link_send(*, user: User, next_path: str = "/", reason: str, actor: Ac
     outbox_send_templated(
         to=user,
         template="signin_link",
-        context={"link": link, "reason": reason, "hours": settings.SIGNIN_LINK_MAX_AGE // 3600},
+        context={
+            "link": link,
+            "reason": reason,
+            "valid_for": duration_words(settings.SIGNIN_LINK_MAX_AGE),
+        },
         kind="signin_link",
     )
     # Whoever asked (signed in on this browser or not) is not who the link is for: the

@@ -6,6 +6,7 @@ from core.actor import Actor
 from core.models import User
 from core.services.db import unique_race_settle
 from core.services.events import event_record
+from core.text import people_count
 from meetings.exceptions import MeetingConflict
 from meetings.models import Attendance, Meeting
 from partnership.models import Membership, Partner
@@ -82,7 +83,7 @@ def attendance_invite_partner(*, meeting: Meeting, partner: Partner, actor: Acto
         action="meeting.attendance_invite_partner",
         actor=actor,
         subject=meeting,
-        summary=f"{len(rows)} people of {partner} invited to {meeting.title}",
+        summary=f"{people_count(len(rows))} of {partner} invited to {meeting.title}",
         data={"partner": partner.pk, "added": len(rows)},
     )
     return len(rows)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.text import people_count
 from core.views_helpers import request_actor, require
 from meetings import services
 from meetings.forms import AttendanceAddForm, AttendanceStatusFormSet, InvitePartnerForm
@@ -84,7 +85,7 @@ def attendance_invite_partner(request, pk: int):
     added = services.attendance_invite_partner(
         meeting=meeting, partner=partner, actor=request_actor(request)
     )
-    messages.success(request, f"{added} people of {partner} added to the list.")
+    messages.success(request, f"{people_count(added)} of {partner} added to the list.")
     return redirect("meetings:attendance", pk=meeting.pk)
 
 

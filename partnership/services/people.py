@@ -16,6 +16,7 @@ from core.services.db import instance_lock_apply, unique_race_settle
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from core.services.signin import signin_link_make
+from core.text import duration_words
 from partnership.models import Membership, Partner
 from partnership.services.common import save_validated, text_clean
 
@@ -241,7 +242,7 @@ def person_invite(
             "partner": partner,
             "role": membership.get_role_display().lower() if membership else "coordinator",
             "inviter": actor.user,
-            "hours": settings.SIGNIN_LINK_MAX_AGE // 3600,
+            "valid_for": duration_words(settings.SIGNIN_LINK_MAX_AGE),
         },
         kind="invitation",
     )
