@@ -17,7 +17,7 @@ from mou.models import MouVersion, RoleBlock, SignatureRequest
 from partnership.models import Membership, Partner
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=7)
-SIGNER_STAGE = "before-2"
+SIGNER_STAGE = engine.stage_key_before(2)
 
 
 def block_remind_refusal(block: RoleBlock) -> str | None:

@@ -81,6 +81,12 @@ def _stage_key(kind: str, number: int) -> str:
     return f"{kind}-{number}"
 
 
+def stage_key_before(days: int) -> str:
+    """The key of the stage ``days`` days before the deadline, for a source that treats one
+    stage specially (the MOU copies the signing leader at two days before)."""
+    return _stage_key(BEFORE, days)
+
+
 def stage_label(stage: str) -> str:
     """A stored stage key as the dashboard says it: 'before-7' → '7 days before',
     'overdue-2' → 'overdue (2)', 'manual-1' → 'sent by hand'; any other key as it is."""
