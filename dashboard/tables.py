@@ -237,8 +237,8 @@ class BlockTable(tables.Table):
         if block_remind_refusal(record) is not None:
             return open_link
         return format_html(
-            '{} <form class="d-inline" method="post" action="{}" hx-post="{}" '
-            'hx-target="closest tr" hx-swap="outerHTML" hx-disabled-elt="find button">'
+            '{} <form class="d-inline" method="post" action="{}" data-hx-post="{}" '
+            'data-hx-target="closest tr" data-hx-swap="outerHTML" data-hx-disabled-elt="find button">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input type="hidden" name="next" value="{}">'
             '<button type="submit" class="btn btn-sm btn-outline-secondary">Remind now'

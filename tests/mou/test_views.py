@@ -161,7 +161,7 @@ def test_the_editor_shows_guidance_prompts_and_the_autosave_form(version, block,
     assert response.status_code == 200
     assert "Guidance: School district partner" in page
     assert "The model role" in page
-    assert f'hx-post="{url(block, "autosave/")}"' in page
+    assert f'data-hx-post="{url(block, "autosave/")}"' in page
     assert 'name="revision"' in page and 'value="0"' in page
     assert "Submit for review" in page
     assert "Friday, October 15" in page or "October 15" in page
@@ -227,7 +227,7 @@ def test_autosave_answers_with_a_status_fragment_and_the_new_revision(
     assert response.status_code == 200
     body = text(response)
     assert "Saved" in body
-    assert 'id="id_revision" value="1" hx-swap-oob="true"' in body
+    assert 'id="id_revision" value="1" data-hx-swap-oob="true"' in body
     again = client.post(url(block, "autosave/"), {"commitments": "Release time", "revision": "1"})
     assert "All changes saved" in text(again)
     block.refresh_from_db()
@@ -532,7 +532,7 @@ def test_a_pending_pdf_cannot_be_downloaded(version, lead, client_for):
         == 404
     )
     status = text(client.get(reverse("mou:document_pdf_status", args=[version.pk, draft.pk])))
-    assert 'hx-trigger="load delay:1s"' in status
+    assert 'data-hx-trigger="load delay:1s"' in status
 
 
 def test_emails_from_the_pages_carry_links_built_from_site_url(

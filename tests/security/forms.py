@@ -54,8 +54,9 @@ def forms_on(html: bytes | str, page_path: str) -> list[Form]:
         method = (element.get("method") or "get").lower()
         action = element.get("action") or page_path
         targets = [(action, {})]
-        if element.get("hx-post") and element.get("hx-post") != action:
-            targets.append((element["hx-post"], {}))
+        hx_post = element.get("data-hx-post") or element.get("hx-post")
+        if hx_post and hx_post != action:
+            targets.append((hx_post, {}))
         for button in element.find_all(["button", "input"]):
             if button.get("formaction"):
                 extra = {button["name"]: button.get("value", "")} if button.get("name") else {}
