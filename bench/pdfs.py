@@ -80,10 +80,13 @@ class PdfRun:
 
 def pdf_measure(*, kind: str, mode: str) -> PdfRun:
     """One PDF, timed: ``full`` is the portal's service (queries, template, WeasyPrint),
-    ``bare`` is WeasyPrint alone on the same HTML with the same URL fetcher. Peak memory
+    ``bare`` is WeasyPrint alone on the same HTML with the same URL fetcher and PDF options
+    (tagged, PDF/UA or PDF/A: ``mou.pdf_render``). Peak memory
     is this process's maximum resident set size (``resource.getrusage(RUSAGE_SELF)
     .ru_maxrss``): run one measurement per process."""
     from weasyprint import HTML
+
+    from mou.pdf_render import pdf_options
 
     _weasyprint_warm()
     render = pdf_renderer(kind)
@@ -94,9 +97,11 @@ def pdf_measure(*, kind: str, mode: str) -> PdfRun:
         data = render()
     elif mode == "bare":
         # write_pdf() is render().write_pdf(): the same work, and the page count on the way.
+        options = pdf_options(kind)
+        render_options = {key: value for key, value in options.items() if key != "finisher"}
         started = time.perf_counter()
-        document = HTML(string=html, url_fetcher=fetcher).render()
-        data = document.write_pdf()
+        document = HTML(string=html, url_fetcher=fetcher).render(**render_options)
+        data = document.write_pdf(**options)
         pages = len(document.pages)
     else:
         raise ValueError(f"Unknown mode {mode!r}")

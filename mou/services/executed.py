@@ -20,6 +20,7 @@ from core.deferred import task_after_commit, task_send
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
 from mou.models import ExecutedPdf, FrozenMou, MouVersion, SignatureRequest
+from mou.pdf_render import EXECUTED_PDF_OPTIONS, pdf_write
 from mou.rules import deadline_display
 from mou.selectors.signing import (
     signature_audit,
@@ -67,12 +68,12 @@ def executed_pdf_html(*, frozen: FrozenMou) -> str:
 
 def executed_pdf_bytes(*, frozen: FrozenMou, fetcher=None) -> bytes:
     """The executed MOU as PDF bytes (unsealed)."""
-    from weasyprint import HTML
-
     from mou.pdf_fetcher import StaticOnlyFetcher
 
     html = executed_pdf_html(frozen=frozen)
-    return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()
+    return pdf_write(
+        html=html, fetcher=fetcher or StaticOnlyFetcher(), options=EXECUTED_PDF_OPTIONS
+    )
 
 
 def _recipients(*, frozen: FrozenMou, signatures: list[SignatureRequest]) -> list:

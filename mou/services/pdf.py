@@ -19,6 +19,7 @@ from core.deferred import task_after_commit
 from core.models import User
 from core.services.events import event_record
 from mou.models import DraftPdf, MouVersion
+from mou.pdf_render import DRAFT_PDF_OPTIONS, pdf_write
 from mou.rules import deadline_display
 from mou.selectors import document_for
 
@@ -45,13 +46,10 @@ def document_pdf_html(*, version: MouVersion, viewer: User | None) -> str:
 
 
 def document_pdf_bytes(*, version: MouVersion, viewer: User | None, fetcher=None) -> bytes:
-    # WeasyPrint is imported here, not at start-up: it is heavy and only the worker needs it.
-    from weasyprint import HTML
-
     from mou.pdf_fetcher import StaticOnlyFetcher
 
     html = document_pdf_html(version=version, viewer=viewer)
-    return HTML(string=html, url_fetcher=fetcher or StaticOnlyFetcher()).write_pdf()
+    return pdf_write(html=html, fetcher=fetcher or StaticOnlyFetcher(), options=DRAFT_PDF_OPTIONS)
 
 
 def draft_pdf_request(*, version: MouVersion, actor: Actor) -> DraftPdf:
