@@ -13,12 +13,15 @@ PDF/A asks of every annotation) and is put in the structure tree as a Form eleme
 description (as PDF/UA asks).
 """
 
+import logging
 from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SEAL_FIELD = "PortalSeal"
+
+logger = logging.getLogger(__name__)
 
 
 def _setting(name: str) -> str:
@@ -71,7 +74,9 @@ def _seal_field_add(writer) -> None:
     documents = tree_root.raw_get("/K")
     document_ref = documents.raw_get(0) if isinstance(documents, generic.ArrayObject) else documents
     if "/Nums" not in parent_tree or not isinstance(document_ref, generic.IndirectObject):
-        raise ValueError("The PDF's structure tree is not one the seal can be added to.")
+        # Not the flat tree WeasyPrint writes: the seal matters more than its tag.
+        logger.warning("Seal field left out of an unexpected structure tree")
+        return
     ((_, _, field_ref),) = enumerate_sig_fields(writer, with_name=SEAL_FIELD)
     field = field_ref.get_object()
     nums = parent_tree["/Nums"]

@@ -162,5 +162,24 @@ def test_the_seal_is_an_incremental_update_that_keeps_pdf_a_pdf_ua_and_the_tags(
         # The seal's widget is in the structure tree (a Form element), as PDF/UA asks of
         # every annotation, and printable, as PDF/A asks.
         assert int(field.F) & 4 and not int(field.F) & 2
-        assert "/StructParent" in field
-        assert "/Form" in structure_types(pdf)
+        assert str(field.TU) == f"Digital seal of {settings.BACKBONE_ORGANIZATION}"
+        (form,) = (e for e in structure_elements(pdf) if e.S == "/Form")
+        assert form.K.Type == "/OBJR" and form.K.Obj.objgen == field.objgen
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert parents[int(field.StructParent)].objgen == form.objgen
+        assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) == int(field.StructParent) + 1
+        assert pdf.check_pdf_syntax() == []  # qpdf finds nothing wrong with the file
+
+
+def test_an_untagged_pdf_is_sealed_all_the_same(settings, tmp_path):
+    from weasyprint import HTML
+
+    cert, cert_path, key_path, _ = _throwaway_certificate(tmp_path)
+    settings.PDF_SIGNING_CERT, settings.PDF_SIGNING_KEY = str(cert_path), str(key_path)
+    unsealed = HTML(string="<p>Hello</p>").write_pdf()
+    sealed = pdf_seal(unsealed)
+    _, status = _validate(sealed, cert)
+    assert sealed.startswith(unsealed) and status.intact and status.valid
+    with pikepdf.open(BytesIO(sealed)) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root
