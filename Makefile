@@ -40,8 +40,10 @@ test: dev-venv browsers
 bench: dev-venv
 	$(PY) -m bench $(BENCH_ARGS)
 
+## make browsers: Debian's Chromium and PDF tools, Java and the pinned Nu HTML Checker.
 browsers:
 	@bin/ensure-browser
+	@bin/ensure-vnu
 
 ## make lint: ruff (check, format --check) and djlint (lint, --check) on every tracked file,
 ## through the local hooks in .pre-commit-config.yaml (needs a git checkout).
