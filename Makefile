@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv dev-venv migrate demo lint format bench browsers clean
+.PHONY: run test venv dev-venv migrate demo static css lint format bench browsers clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -28,8 +28,12 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py load_demo
 
+# Hashed, compressed copies of the static files, served as in production (var/static).
+static: venv
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
 ## make run: set up and start the portal with a Celery worker and beat (Ctrl-C stops all).
-run: demo
+run: demo static
 	@bin/run-dev-foreground "$(HOST)" "$(PORT)"
 
 ## make test: set up and run the whole suite, browser tests included.
@@ -40,8 +44,15 @@ test: dev-venv browsers
 bench: dev-venv
 	$(PY) -m bench $(BENCH_ARGS)
 
+## make browsers: Debian's Chromium and PDF tools, Java and the pinned Nu HTML Checker.
 browsers:
 	@bin/ensure-browser
+	@bin/ensure-vnu
+
+## make css: rebuild the portal's Bootstrap subset from static/scss (needs npm; the result is
+## committed, so nothing else needs it).
+css:
+	bin/build-css
 
 ## make lint: ruff (check, format --check) and djlint (lint, --check) on every tracked file,
 ## through the local hooks in .pre-commit-config.yaml (needs a git checkout).

@@ -29,7 +29,11 @@ class PasswordLoginView(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["link_form"] = SigninLinkRequestForm()
+        link_form = SigninLinkRequestForm()
+        # One autofocus a page: here the coordinators' password form has it, so a
+        # coordinator does not land in the partners' e-mail field.
+        link_form.fields["email"].widget.attrs.pop("autofocus", None)
+        context["link_form"] = link_form
         return context
 
     def post(self, request, *args, **kwargs):

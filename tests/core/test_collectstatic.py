@@ -31,9 +31,9 @@ def test_collectstatic_with_the_production_storage_writes_a_complete_manifest(tm
         call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert "css/portal.css" in manifest
-    assert "vendor/bootstrap/bootstrap.min.css" in manifest
-    hashed = manifest["vendor/bootstrap/bootstrap.min.css"]
-    assert hashed != "vendor/bootstrap/bootstrap.min.css" and (tmp_path / hashed).is_file()
+    assert "vendor/bootstrap/portal-bootstrap.min.css" in manifest
+    hashed = manifest["vendor/bootstrap/portal-bootstrap.min.css"]
+    assert hashed != "vendor/bootstrap/portal-bootstrap.min.css" and (tmp_path / hashed).is_file()
     # Every {% static %} of every template resolves, or that page would be a 500.
     wanted = _template_static_names()
     assert "css/portal.css" in wanted

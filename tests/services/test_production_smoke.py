@@ -367,7 +367,7 @@ def _check_sign_in_page_and_stylesheets(port: int, manifest: dict) -> None:
         r'<link[^>]+href="([^"]+\.css)"', page
     )
     expected = {
-        "/static/" + manifest["vendor/bootstrap/bootstrap.min.css"],
+        "/static/" + manifest["vendor/bootstrap/portal-bootstrap.min.css"],
         "/static/" + manifest["css/portal.css"],
     }
     assert expected <= set(stylesheets), stylesheets
