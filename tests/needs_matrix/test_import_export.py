@@ -110,11 +110,11 @@ def test_import_updates_with_history_and_event(hand_built, coordinator):
         ),
         (
             "partner,category,priority\nP1 district,Category C,low\n",
-            "Row 1: missing column(s): stance.",
+            "Row 1: missing column: stance.",
         ),
         (
             "partner,category,stance,colour\nP1 district,Category C,need,red\n",
-            "Row 1: unknown column(s): colour.",
+            "Row 1: unknown column: colour.",
         ),
         ("", "The file is empty."),
         ("\ufeff\n\n", "The file is empty."),
@@ -235,3 +235,17 @@ def test_xlsx_keeps_formula_like_names_as_text(hand_built):
     cell = next(row[0] for row in book["Grid"].iter_rows(min_row=2) if row[0].value.startswith("="))
     assert cell.data_type == "s"
     assert "=cmd|' /C calc'!A0" in names
+
+
+def test_import_problems_are_counted_with_proper_plurals(coordinator):
+    from needs_matrix.services.importing import ImportProblem
+
+    content = "partner,colour,size\nP1 district,red,big\n"
+    with pytest.raises(MatrixImportInvalid) as info:
+        matrix_import_csv(file=content.encode("utf-8"), actor=Actor.of(coordinator))
+    messages = [str(p) for p in info.value.problems]
+    assert any(m.startswith("Row 1: unknown columns: colour, size.") for m in messages)
+    assert any(m.startswith("Row 1: missing columns: category, stance.") for m in messages)
+    assert not any("(s)" in m for m in messages)
+    assert str(MatrixImportInvalid([ImportProblem(None, "x")])) == "1 problem in the file"
+    assert str(info.value) == "2 problems in the file"
