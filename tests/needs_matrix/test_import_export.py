@@ -1,8 +1,11 @@
 """CSV export → import round trip, import errors by row, XLSX sheets."""
 
+import csv
 import io
+import re
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from core.actor import Actor
@@ -30,7 +33,13 @@ def stored() -> set[tuple]:
 def test_export_is_long_form_utf8_with_bom(hand_built):
     data = export_csv()
     assert data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
+    cells = [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+    notes = [cell for cell in cells if cell.startswith("#")]
+    lines = data.decode("utf-8-sig").splitlines()[len(notes) :]
+    assert re.match(
+        r"# Needs matrix export taken \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\.", notes[0]
+    )
+    assert any("begins with an apostrophe (')" in note for note in notes)
     assert lines[0] == "partner,category,stance,priority,capacity_note,note"
     assert "P1 district,Category A,need,high,," in lines
     assert "P3 college,Category D,contribute,,," in lines
@@ -39,6 +48,7 @@ def test_export_is_long_form_utf8_with_bom(hand_built):
     assert len(lines) == 1 + 12
 
 
+@time_machine.travel("2026-10-01 09:00 -0700", tick=False)
 def test_csv_round_trip_gives_the_same_entries(hand_built, coordinator):
     entry = MatrixEntry.objects.get(partner__name="P4 business", category__name="Category B")
     entry.capacity_note = '=HYPERLINK("x") and "quotes", commas'
