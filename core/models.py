@@ -163,9 +163,18 @@ class OutboxMessage(models.Model):
     # While SENDING: until when the claiming worker owns the message. A worker killed
     # mid-send leaves it SENDING; once this passes, the flush hands it over again.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # What the e-mail is about (a role block, a signature request), when it is about one
+    # thing: the dashboard's "last e-mail" and the sweep's "already told" read it.
+    about_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["about_type", "about_id", "-created_at"], name="outbox_about")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"

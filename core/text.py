@@ -9,9 +9,13 @@ by an older renderer, until ``manage.py markdown_rerender`` has brought it up to
 
 import threading
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 import nh3
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
@@ -128,3 +132,28 @@ def duration_words(seconds: int) -> str:
 def people_count(n: int) -> str:
     """ "1 person", "3 people"."""
     return ngettext("%(n)d person", "%(n)d people", n) % {"n": n}
+
+
+def possessive(name, apostrophe: str = "'") -> str:
+    """A name made possessive as English writes it: "Lincoln High's", "Partners'",
+    "St. James'" (a name ending in s takes the apostrophe alone). ``apostrophe`` is the
+    mark the surrounding text uses (' or ’)."""
+    name = str(name)
+    if not name:
+        return name
+    return name + (apostrophe if name[-1] in "sS" else apostrophe + "s")
+
+
+def moment_short(value) -> str:
+    """A moment as a subject line says it, in the network's time zone and with the zone's
+    abbreviation: "Oct 15, 5:00 PM PDT" (never the zone's long name)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return date_format(local, "M j, g:i A T")
+
+
+def shortened(text, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for a subject line."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,4 +1,8 @@
-"""The dashboard table as CSV and XLSX: exactly the filtered rows (every page), same columns."""
+"""The dashboard table as CSV and XLSX: exactly the filtered rows (every page), same columns.
+
+Each file says what it holds and how to read it: the CSV on note lines starting with "#"
+above the header (as the needs matrix's CSV does), the XLSX on its "About" sheet. CSV times
+are ISO 8601 with their UTC offset; XLSX times are date cells in the network's time zone."""
 
 import csv
 import io
@@ -11,8 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from core.services.reminders import stage_label
-from dashboard.selectors import reminder_delivery, rows_for_export
+from dashboard.selectors import email_delivery, email_label, rows_for_export
 from mou.models import RoleBlock
 from mou.rules import network_zone
 
@@ -25,23 +28,45 @@ COLUMNS = [
     "Submitted at",
     "Signing leader named",
     "Signing leader",
-    "Last reminder",
-    "Last reminder sent",
-    "Last reminder delivery",
+    "Last e-mail",
+    "Last e-mail sent",
+    "Last e-mail delivery",
 ]
 DATETIME_COLUMNS = {3, 5, 9}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NOTE_MARK = "#"
 
 
 def _local(value: datetime | None) -> datetime | None:
+    """An aware datetime in the network's time zone (the CSV writes its offset; the XLSX
+    drops it, as spreadsheets store no zones, and its About sheet names the zone)."""
     if value is None:
         return None
-    return timezone.localtime(value, network_zone()).replace(tzinfo=None)
+    return timezone.localtime(value, network_zone())
+
+
+def export_notes(*, title: str, csv: bool) -> list[str]:
+    """What a file says about itself: what it holds, when it was taken, how times read and,
+    in a CSV, why some cells start with an apostrophe."""
+    zone = network_zone()
+    exported = timezone.localtime(timezone.now(), zone)
+    notes = [title, f"Exported {exported.isoformat(timespec='seconds')}."]
+    if csv:
+        notes += [
+            "Times are ISO 8601 in the network's time zone "
+            f"({zone.key}), with their offset from UTC.",
+            "A cell whose text starts with =, +, -, @ or a tab begins with an apostrophe ('), "
+            "so that a spreadsheet shows it as text and never runs it as a formula; the "
+            "apostrophe is not part of the text.",
+        ]
+    else:
+        notes.append(f"Times are in the network's time zone, {zone.key} ({exported:%Z}).")
+    return notes
 
 
 def export_values(block: RoleBlock) -> list:
-    """One row: text, or a naive network-time datetime for the date columns."""
-    reminder = getattr(block, "last_reminder", None)
+    """One row: text, or an aware network-time datetime for the date columns."""
+    last = getattr(block, "last_email", None)
     editor = block.last_edited_by
     leader = ", ".join(p for p in (block.signing_leader_name, block.signing_leader_title) if p)
     return [
@@ -53,9 +78,9 @@ def export_values(block: RoleBlock) -> list:
         _local(block.submitted_at),
         "yes" if block.signing_leader_name else "no",
         leader,
-        stage_label(reminder.stage) if reminder else "",
-        _local(reminder.claimed_at) if reminder else None,
-        reminder_delivery(reminder),
+        email_label(last),
+        _local(last.created_at) if last else None,
+        email_delivery(last),
     ]
 
 
@@ -64,7 +89,7 @@ def text_safe(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(timespec="seconds")
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -74,9 +99,11 @@ def _rows(rows: QuerySet) -> Iterator[list]:
         yield export_values(block)
 
 
-def blocks_csv(rows: QuerySet) -> str:
+def blocks_csv(rows: QuerySet, *, title: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
+    for note in export_notes(title=title, csv=True):
+        writer.writerow([f"{NOTE_MARK} {text_safe(note)}"])
     writer.writerow(COLUMNS)
     for values in _rows(rows):
         writer.writerow([text_safe(v) for v in values])
@@ -85,6 +112,8 @@ def blocks_csv(rows: QuerySet) -> str:
 
 
 def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)  # a spreadsheet's dates have no zone
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"
@@ -105,9 +134,10 @@ def blocks_xlsx(rows: QuerySet, *, title: str) -> bytes:
     for values in _rows(rows):
         sheet.append([_cell(sheet, v) for v in values])
     about = book.create_sheet("About")
-    about.append([_cell(about, title, bold=True)])
-    exported = timezone.localtime(timezone.now(), network_zone())
-    about.append([_cell(about, f"Exported {exported:%Y-%m-%d %H:%M %Z}")])
+    title_line, *notes = export_notes(title=title, csv=False)
+    about.append([_cell(about, title_line, bold=True)])
+    for note in notes:
+        about.append([_cell(about, note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

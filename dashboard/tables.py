@@ -1,7 +1,7 @@
 """The dashboard's table of blocks (django-tables2), one row per partner.
 
 Sorting and filtering belong to the FilterSet (dashboard.filters), so the page and the
-exports agree; the table only renders a page of rows that already carry their last reminder.
+exports agree; the table only renders a page of rows that already carry their last e-mail.
 """
 
 from dataclasses import dataclass
@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.services.reminders import stage_label
 from dashboard.filters import DEFAULT_SORT
-from dashboard.selectors import reminder_delivery
+from dashboard.selectors import email_delivery, email_label
 from mou.models import RoleBlock
 from mou.reminders import block_remind_refusal
 from mou.rules import network_zone
@@ -30,11 +29,10 @@ HEADER_SORTS = {
     "submitted": "-submitted",
 }
 DELIVERY_BADGES = {
-    "delivered": "text-bg-success",
+    "sent": "text-bg-success",
     "queued": "text-bg-secondary",
     "failed, retrying": "text-bg-warning",
     "failed": "text-bg-danger",
-    "not sent": "text-bg-light border",
 }
 
 
@@ -91,12 +89,12 @@ class BlockTable(tables.Table):
         empty_values=(),
         attrs=_labelled("Signing leader"),
     )
-    last_reminder = tables.Column(
-        verbose_name="Last reminder",
+    last_email = tables.Column(
+        verbose_name="Last e-mail",
         accessor="pk",
         orderable=False,
         empty_values=(),
-        attrs=_labelled("Last reminder"),
+        attrs=_labelled("Last e-mail"),
     )
     actions = tables.Column(
         verbose_name="Actions",
@@ -214,16 +212,16 @@ class BlockTable(tables.Table):
             record.signing_leader_title,
         )
 
-    def render_last_reminder(self, record: RoleBlock):
-        reminder = getattr(record, "last_reminder", None)
-        if reminder is None:
+    def render_last_email(self, record: RoleBlock):
+        last = getattr(record, "last_email", None)
+        if last is None:
             return format_html('<span class="text-body-secondary">{}</span>', "None yet")
-        delivery = reminder_delivery(reminder)
+        delivery = email_delivery(last)
         return format_html(
             '{}<span class="small d-block">{} <span class="badge {}">{}</span></span>',
-            stage_label(reminder.stage),
-            _when(reminder.claimed_at),
-            DELIVERY_BADGES.get(delivery, "text-bg-light border"),
+            email_label(last),
+            _when(last.created_at),
+            DELIVERY_BADGES.get(delivery.split(" (")[0], "text-bg-light border"),
             delivery,
         )
 
@@ -238,7 +236,8 @@ class BlockTable(tables.Table):
             return open_link
         return format_html(
             '{} <form class="d-inline" method="post" action="{}" data-hx-post="{}" '
-            'data-hx-target="closest tr" data-hx-swap="outerHTML" data-hx-disabled-elt="find button">'
+            'data-hx-target="closest tr" data-hx-swap="outerHTML" '
+            'data-hx-disabled-elt="find button">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input type="hidden" name="next" value="{}">'
             '<button type="submit" class="btn btn-sm btn-outline-secondary">Remind now'

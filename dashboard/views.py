@@ -58,7 +58,7 @@ def index(request):
     params.pop("page", None)
     params["version"] = str(version.pk)
     table = BlockTable(
-        selectors.rows_with_reminders(page.object_list),
+        selectors.rows_with_last_email(page.object_list),
         request=request,
         now=now,
         params=params,
@@ -100,7 +100,8 @@ def _export(request, extension: str):
     name = exports.filename(version_number=version.number, extension=extension)
     if extension == "csv":
         response = HttpResponse(
-            exports.blocks_csv(filterset.qs), content_type="text/csv; charset=utf-8"
+            exports.blocks_csv(filterset.qs, title=f"{version} — blocks"),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(
@@ -185,7 +186,7 @@ def remind(request, pk: int):
     text = f"Reminder sent to {sent} {'person' if sent == 1 else 'people'} at {block.partner}."
     if request.htmx:
         table = BlockTable(
-            selectors.rows_with_reminders([block]), request=request, now=timezone.now(), back=back
+            selectors.rows_with_last_email([block]), request=request, now=timezone.now(), back=back
         )
         response = render(
             request, "dashboard/_table_row.html", {"table": table, "row": table.rows[0]}

@@ -10,14 +10,62 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from core.models import Reminder, User
 from core.services import reminders as engine
+from core.text import possessive, shortened
 from mou.models import MouVersion, RoleBlock, SignatureRequest
+from mou.rules import network_zone
 from partnership.models import Membership, Partner
 
 LINK_VALID_AFTER_DEADLINE = timedelta(days=7)
 SIGNER_STAGE = engine.stage_key_before(2)
+# E-mails that tell a block's leads what a reminder would: a stage coming due within a day
+# of one of them is counted as sent by it (the engine's ``dues_not_yet_told``).
+TELLING_KINDS = ("mou_opened", "mou_changes_requested", "mou_extension")
+# Names and titles are cut so a subject line stays under about 78 characters.
+NAME_IN_SUBJECT = 36
+TITLE_IN_SUBJECT = 40
+
+
+def _day(value: datetime) -> str:
+    return date_format(timezone.localtime(value, network_zone()), "M j")
+
+
+def block_reminder_subject(
+    *,
+    partner_name: str,
+    deadline: datetime,
+    role: str,
+    overdue: bool,
+    state: str,
+    days_before: int | None,
+) -> str:
+    """The subject of a block reminder: what is asked, whose block, by when; short."""
+    if role == Reminder.Role.SIGNER:
+        name = possessive(shortened(partner_name, NAME_IN_SUBJECT - 8))
+        return f"Due {_day(deadline)}: {name} MOU block names you to sign"
+    block = f"{possessive(shortened(partner_name, NAME_IN_SUBJECT))} MOU block"
+    if overdue:
+        return f"Overdue: {block}"
+    if state == RoleBlock.Status.CHANGES_REQUESTED:
+        return f"Changes requested: {block}, due {_day(deadline)}"
+    if days_before == 0:
+        return f"Due today: {block}"
+    return f"Reminder: {block} is due {_day(deadline)}"
+
+
+def digest_subject(*, title: str, day, pending: int, to_review: int) -> str:
+    """The digest's subject, counted as its body lists them: every block not submitted yet
+    (not started, draft, changes requested) is pending."""
+    counts = ngettext("%(n)d block pending", "%(n)d blocks pending", pending) % {"n": pending}
+    return (
+        f"{shortened(title, TITLE_IN_SUBJECT)}: {counts}, {to_review} to review "
+        f"({date_format(day, 'M j')})"
+    )
 
 
 def block_remind_refusal(block: RoleBlock) -> str | None:
@@ -30,7 +78,7 @@ def block_remind_refusal(block: RoleBlock) -> str | None:
         )
     if not block.is_owed:
         return (
-            f"{block.partner}'s block is {block.get_status_display().lower()}: "
+            f"{possessive(block.partner)} block is {block.get_status_display().lower()}: "
             "there is nothing to remind them of."
         )
     return None
@@ -93,7 +141,7 @@ def _due_for_block(
                 engine.Recipient(email=block.signing_leader_email, role=Reminder.Role.SIGNER)
             )
     deadline = block.effective_deadline
-    return engine.Due(
+    due = engine.Due(
         subject=block,
         stage=stage.key,
         stage_label=stage.label,
@@ -114,6 +162,20 @@ def _due_for_block(
         },
         link_expires_at=deadline + LINK_VALID_AFTER_DEADLINE,
     )
+    due.subject_line = partial(_block_subject, due.context)
+    return due
+
+
+def _block_subject(context: dict, recipient: engine.Recipient) -> str:
+    # Read when the e-mail is made: "remind now" changes the context after building it.
+    return block_reminder_subject(
+        partner_name=context["partner"].name,
+        deadline=context["deadline"],
+        role=recipient.role,
+        overdue=context["overdue"],
+        state=context["state"],
+        days_before=context["days_before"],
+    )
 
 
 @engine.reminder_source
@@ -133,10 +195,11 @@ class BlockDeadlines(engine.ReminderSource):
             return []
         people = _people_by_partner(b.partner_id for b, _ in current)
         prefs = engine.preferences_for(m.user_id for ms in people.values() for m in ms)
-        return [
+        dues = [
             _due_for_block(block, stage, people.get(block.partner_id, []), prefs)
             for block, stage in current
         ]
+        return engine.dues_not_yet_told(dues=dues, kinds=TELLING_KINDS)
 
     def refusal(self, *, subject: RoleBlock) -> str | None:
         return block_remind_refusal(subject)
@@ -224,6 +287,12 @@ class CoordinatorDigest(engine.ReminderSource):
                 for c in coordinators
             ],
             template="reminder_digest",
+            subject_line=digest_subject(
+                title=version.title,
+                day=day,
+                pending=len(blocks) - len(by_status[RoleBlock.Status.SUBMITTED]),
+                to_review=len(by_status[RoleBlock.Status.SUBMITTED]),
+            ),
             context={
                 "version": version,
                 "deadline": version.deadline,
@@ -336,7 +405,8 @@ class SignatureDeadlines(engine.ReminderSource):
             if stage is None or stage.is_overdue or stage.due_at <= signature.sent_at:
                 continue
             dues.append(_due_for_signature(signature, stage))
-        return dues
+        # A stage coming due within a day of a reminder by hand counts as sent by it.
+        return engine.dues_not_yet_told(dues=dues, kinds=()) if dues else dues
 
     def due_for(self, *, subject: SignatureRequest, now: datetime):
         frozen = subject.frozen

@@ -2,8 +2,9 @@
 the summary and notes as sheets.
 
 A file holds what the page shows: the same filters pick the partners and categories, and
-the file says which filters were used (CSV: note lines starting with "#" above the
-header, which the import skips; XLSX: a "Notes" sheet)."""
+the file says which filters were used and when it was taken (CSV: note lines starting
+with "#" above the header, which the import skips; XLSX: a "Notes" sheet). The CSV's notes
+also say why a cell may begin with an apostrophe (formula neutralisation)."""
 
 import csv
 import io
@@ -40,18 +41,28 @@ def filters_sentence(applied: Sequence[tuple[str, str]]) -> str:
     return "Filters: " + "; ".join(f"{label}: {value}" for label, value in applied) + "."
 
 
-def export_notes(*, applied: Sequence[tuple[str, str]], filters: MatrixFilters) -> list[str]:
-    """What a file says about itself: when it was taken and what it holds."""
-    notes = [
-        f"Needs matrix export taken {timezone.localtime().strftime('%Y-%m-%d %H:%M %Z')}.",
-        filters_sentence(applied),
-    ]
+CSV_APOSTROPHE_NOTE = (
+    "A cell whose text starts with =, +, -, @ or a tab begins with an apostrophe ('), so "
+    "that a spreadsheet shows it as text and never runs it as a formula; the import takes "
+    "the apostrophe away again."
+)
+
+
+def export_notes(
+    *, applied: Sequence[tuple[str, str]], filters: MatrixFilters, csv: bool = False
+) -> list[str]:
+    """What a file says about itself: when it was taken (ISO 8601 with its offset) and what
+    it holds; in a CSV, why some cells begin with an apostrophe."""
+    taken = timezone.localtime().isoformat(timespec="seconds")
+    notes = [f"Needs matrix export taken {taken}.", filters_sentence(applied)]
     if filters.kind or filters.workgroup_id:
         notes.append(
             "Only the partners in these filters are included, and the summary's needs, "
             "contributions, coverage, gaps and thin categories are counted within them: a "
             "need may be met by a partner outside the filters."
         )
+    if csv:
+        notes.append(CSV_APOSTROPHE_NOTE)
     return notes
 
 
@@ -59,15 +70,13 @@ def matrix_csv_lines(
     *, filters: MatrixFilters | None = None, applied: Sequence[tuple[str, str]] = ()
 ) -> Iterator[str]:
     """The long-form CSV, line by line (UTF-8 with a byte-order mark for spreadsheets).
-    A filtered file starts with note lines naming the filters."""
+    The file starts with note lines: when it was taken, the filters, the apostrophes."""
     filters = filters or MatrixFilters()
     writer = csv.writer(_Line())
-    notes = ""
-    if applied:
-        notes = "".join(
-            writer.writerow([f"{NOTE_MARK} {csv_cell_safe(note)}"])
-            for note in export_notes(applied=applied, filters=filters)
-        )
+    notes = "".join(
+        writer.writerow([f"{NOTE_MARK} {csv_cell_safe(note)}"])
+        for note in export_notes(applied=applied, filters=filters, csv=True)
+    )
     yield "\ufeff" + notes + writer.writerow(COLUMNS)
     for entry in entries_for_export(filters=filters).iterator(chunk_size=2000):
         yield writer.writerow(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import errors_into_form
 from core.permissions import user_may
+from core.text import possessive
 from core.views_helpers import check, request_actor, require
 from needs_matrix import exports, selectors, services
 from needs_matrix.forms import (
@@ -94,7 +95,7 @@ def row_edit(request, partner_pk: int):
                     messages.success(
                         request,
                         f"Saved {len(changed)} change{'s' if len(changed) != 1 else ''} "
-                        f"to {partner.name}'s row.",
+                        f"to {possessive(partner.name)} row.",
                     )
                 else:
                     messages.info(request, "Nothing had changed.")

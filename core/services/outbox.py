@@ -9,13 +9,16 @@ message is handed over only one worker sends it, and no lock is held during SMTP
 
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import FirstValue
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,14 +46,15 @@ def _plain_text_engine() -> DjangoTemplates:
     )
 
 
-def _render(template: str, context: dict) -> tuple[str, str, str]:
+def _render(template: str, context: dict, subject: str | None = None) -> tuple[str, str, str]:
     context = {
         "site_url": settings.SITE_URL,
         "network_name": settings.NETWORK_NAME,
         **context,
     }
     plain = _plain_text_engine()
-    subject = plain.get_template(f"emails/{template}_subject.txt").render(context).strip()
+    if subject is None:
+        subject = plain.get_template(f"emails/{template}_subject.txt").render(context)
     subject = " ".join(subject.split())
     text = plain.get_template(f"emails/{template}.txt").render(context)
     html = render_to_string(f"emails/{template}.html", context)
@@ -70,14 +74,26 @@ def outbox_send_templated(
     kind: str,
     cc: list[str] | None = None,
     attachments: list[dict] | None = None,
+    about: models.Model | None = None,
+    subject: str | None = None,
 ) -> OutboxMessage:
     """Store one e-mail and hand it to Celery after the commit.
 
     ``attachments`` are files already in the default storage:
     ``[{"path": storage name, "filename": "mou.pdf", "mimetype": "application/pdf"}]``.
+    ``about`` is the one thing the e-mail is about (a role block), when there is one: the
+    dashboard shows the last e-mail about each block. ``subject`` is a subject line worked
+    out in Python, when it carries logic; otherwise ``emails/<template>_subject.txt`` makes it.
     """
     message = _message(
-        to=to, template=template, context=context, kind=kind, cc=cc, attachments=attachments
+        to=to,
+        template=template,
+        context=context,
+        kind=kind,
+        cc=cc,
+        attachments=attachments,
+        about=about,
+        subject=subject,
     )
     message.save(force_insert=True)
     outbox_enqueue(message=message)
@@ -104,12 +120,16 @@ def _message(
     kind: str,
     cc: list[str] | None = None,
     attachments: list[dict] | None = None,
+    about: models.Model | None = None,
+    subject: str | None = None,
 ) -> OutboxMessage:
     """One e-mail rendered, not yet stored."""
     to_user = to if isinstance(to, User) else None
     to_email = to.email if isinstance(to, User) else to
-    subject, text, html = _render(template, {"recipient": to_user, **context})
+    subject, text, html = _render(template, {"recipient": to_user, **context}, subject)
     return OutboxMessage(
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
         kind=kind,
         to_email=to_email,
         to_user=to_user,
@@ -255,3 +275,89 @@ def outbox_flush(*, older_than: timedelta = timedelta(minutes=2)) -> int:
             break
         handed += 1
     return handed
+
+
+# Messages of one kind about one thing, written this close together, went out as one
+# e-mail to several people (a block's leads): the dashboard shows them as one.
+SAME_SENDING = timedelta(minutes=1)
+# What the dashboard reads of a message: never its bodies.
+_LATEST_FIELDS = (
+    "id",
+    "kind",
+    "to_email",
+    "status",
+    "created_at",
+    "sent_at",
+    "about_id",
+    "reminder__id",
+    "reminder__stage",
+    "reminder__manual",
+)
+
+
+@dataclass(frozen=True)
+class LastSending:
+    """The latest e-mail about one thing: its kind, when it was written, the reminder stage
+    when it was a reminder, and each recipient's delivery state."""
+
+    kind: str
+    created_at: datetime
+    stage: str
+    manual: bool
+    statuses: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        """The state that needs attention first: failed, then queued, then sent."""
+        for status in WORST_FIRST:
+            if status in self.statuses:
+                return status
+        return self.statuses[0]
+
+
+WORST_FIRST = (
+    OutboxMessage.Status.GAVE_UP,
+    OutboxMessage.Status.FAILED,
+    OutboxMessage.Status.SENDING,
+    OutboxMessage.Status.PENDING,
+    OutboxMessage.Status.SENT,
+)
+
+
+def outbox_last_about(*, subjects: list[models.Model]) -> dict[int, LastSending]:
+    """{subject id: the latest e-mail about it} for subjects of one type, in one query:
+    the messages of the latest kind sent about each subject within a minute of its latest."""
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(type(subjects[0]))
+    by_subject = [F("about_id")]
+    rows = (
+        OutboxMessage.objects.filter(about_type=ct, about_id__in=[s.pk for s in subjects])
+        .annotate(
+            latest_at=Window(Max("created_at"), partition_by=by_subject),
+            latest_kind=Window(
+                FirstValue("kind"),
+                partition_by=by_subject,
+                order_by=[F("created_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(kind=F("latest_kind"), created_at__gte=F("latest_at") - SAME_SENDING)
+        .select_related("reminder")
+        .only(*_LATEST_FIELDS)
+        .order_by("about_id", "-created_at", "-id")
+    )
+    grouped: dict[int, list[OutboxMessage]] = {}
+    for message in rows:
+        grouped.setdefault(message.about_id, []).append(message)
+    last = {}
+    for subject_id, messages in grouped.items():
+        first = messages[0]
+        reminder = getattr(first, "reminder", None)
+        last[subject_id] = LastSending(
+            kind=first.kind,
+            created_at=first.created_at,
+            stage=reminder.stage if reminder else "",
+            manual=bool(reminder and reminder.manual),
+            statuses=tuple(m.status for m in messages),
+        )
+    return last

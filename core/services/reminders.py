@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.actor import Actor
-from core.models import Reminder, ReminderPreference, ReminderSchedule, User
+from core.models import OutboxMessage, Reminder, ReminderPreference, ReminderSchedule, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated_many
 from core.services.signin import link_signs_in, signin_link_make
@@ -262,6 +262,9 @@ class Due:
     template: str
     context: dict = field(default_factory=dict)
     link_expires_at: datetime | None = None
+    # The subject line, worked out by the source (it carries logic: the stage, the state,
+    # the recipient's role); None lets ``emails/<template>_subject.txt`` make it.
+    subject_line: str | Callable[[Recipient], str] | None = None
 
 
 class ReminderSource(ABC):
@@ -320,6 +323,48 @@ def with_delegates(
 
 def preferences_for(user_ids: Iterable[int]) -> dict[int, ReminderPreference]:
     return {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=set(user_ids))}
+
+
+def dues_not_yet_told(*, dues: list[Due], kinds: Iterable[str]) -> list[Due]:
+    """``dues`` without the recipients an e-mail already told: a stage that comes due
+    within a day of an e-mail of one of ``kinds`` about the same subject to the same person
+    (the invitation that opened the block), or of a reminder by hand, counts as sent by
+    it; a lead invited minutes after the 14-day stage's moment gets no "Reminder:" at the
+    next sweep. A due nobody is left to hear is dropped. One query per subject type."""
+    told: dict[tuple, datetime] = {}
+    for model in {type(due.subject) for due in dues}:
+        mine = [due for due in dues if type(due.subject) is model]
+        since = min(due.due_at for due in mine) - RECENT
+        rows = (
+            OutboxMessage.objects.filter(
+                about_type=ContentType.objects.get_for_model(model),
+                about_id__in=[due.subject.pk for due in mine],
+                created_at__gt=since,
+            )
+            .filter(models.Q(kind__in=list(kinds)) | models.Q(reminder__manual=True))
+            .values_list("about_id", "to_email")
+            .annotate(last=models.Max("created_at"))
+            .order_by()
+        )
+        for subject_id, email, last in rows:
+            key = (model, subject_id, email.lower())
+            told[key] = max(last, told.get(key, last))
+    if not told:
+        return dues
+    kept = []
+    for due in dues:
+        model = type(due.subject)
+        due.recipients = [
+            r
+            for r in due.recipients
+            if not (
+                (when := told.get((model, due.subject.pk, r.email.lower())))
+                and due.due_at < when + RECENT
+            )
+        ]
+        if due.recipients:
+            kept.append(due)
+    return kept
 
 
 # --- the sweep --------------------------------------------------------------------------------
@@ -478,9 +523,12 @@ def _outgoing(*, due: Due, recipient: Recipient, manual: bool) -> dict:
             )
         else:
             link = settings.SITE_URL + recipient.link_path
+    subject = due.subject_line(recipient) if callable(due.subject_line) else due.subject_line
     return {
         "to": recipient.user or recipient.email,
         "template": due.template,
+        "about": due.subject,
+        "subject": subject,
         "context": {
             **due.context,
             "stage": due.stage,

@@ -2,7 +2,7 @@ from django import template
 
 from core.permissions import user_may
 from core.services.signin import link_signs_in
-from core.text import markdown_cooked
+from core.text import markdown_cooked, moment_short, possessive
 from core.validators import link_is_safe
 
 register = template.Library()
@@ -13,6 +13,19 @@ def cooked(obj, field: str):
     """The HTML of ``obj``'s Markdown ``field``, stored (and sanitized) when it was saved:
     ``{{ role_block|cooked:"commitments" }}``. Pages never convert Markdown themselves."""
     return markdown_cooked(obj=obj, field=field)
+
+
+@register.filter(name="possessive")
+def possessive_filter(name, apostrophe: str = "'") -> str:
+    """``{{ partner.name|possessive }}``: "Lincoln High's", "Partners'" (escaped as usual);
+    ``{{ partner.name|possessive:"’" }}`` with a typographic apostrophe."""
+    return possessive(name, apostrophe)
+
+
+@register.filter
+def short_moment(value) -> str:
+    """``{{ deadline|short_moment }}``: "Oct 15, 5:00 PM PDT", in the network's time zone."""
+    return moment_short(value)
 
 
 @register.filter

@@ -29,17 +29,20 @@ from dashboard.selectors.summary import (
 )
 from dashboard.selectors.table import (
     DELIVERY_LABELS,
+    EMAIL_KIND_LABELS,
     dashboard_filterset,
     dashboard_rows,
-    reminder_delivery,
+    email_delivery,
+    email_label,
     rows_for_export,
-    rows_with_reminders,
+    rows_with_last_email,
 )
 from dashboard.selectors.versions import dashboard_version_pick, dashboard_versions
 
 __all__ = [
     "CHART_MAX_DAYS",
     "DELIVERY_LABELS",
+    "EMAIL_KIND_LABELS",
     "HOME_ITEMS",
     "RECENT_EVENTS",
     "STATUS_CSS",
@@ -57,8 +60,9 @@ __all__ = [
     "days_until",
     "partner_home",
     "recent_events",
-    "reminder_delivery",
+    "email_delivery",
+    "email_label",
     "rows_for_export",
-    "rows_with_reminders",
+    "rows_with_last_email",
     "submissions_cumulative",
 ]

@@ -16,7 +16,7 @@ from core import text as core_text
 from core.calendar import CalendarEntry
 from core.models import Event, User
 from core.permissions import is_coordinator
-from core.text import markdown_cooked, markdown_render
+from core.text import markdown_cooked, markdown_render, possessive
 from core.tokens import token_hash
 from mou.models import (
     ExecutedPdf,
@@ -391,7 +391,7 @@ def mou_calendar_entries(*, user: User, now: datetime) -> list:
                     f"MOU block due: {block.partner.name}",
                     block.effective_deadline,
                     block.get_absolute_url(),
-                    f"{block.partner.name}'s block of {block.version.title} is due.",
+                    f"{possessive(block.partner.name)} block of {block.version.title} is due.",
                 )
             )
     frozen_rows = FrozenMou.objects.filter(version__status=MouVersion.Status.FROZEN)

@@ -55,6 +55,7 @@ def blocks_notify_leads(
                 to=lead,
                 template=template,
                 kind=kind,
+                about=block,
                 context={
                     "role_block": block,
                     "version": block.version,

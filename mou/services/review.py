@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.services.events import event_record
-from core.text import clean_text, markdown_cook
+from core.text import clean_text, markdown_cook, possessive
 from mou.exceptions import TransitionNotAllowed
 from mou.models import BlockReview, MouVersion, RoleBlock
 from mou.rules import deadline_display, field_label
@@ -70,7 +70,7 @@ def block_request_changes(*, block: RoleBlock, actor: Actor, comment: str) -> Ro
             action="mou.block_changes_requested",
             actor=actor,
             subject=current,
-            summary=f"Changes requested on {current.partner}'s block",
+            summary=f"Changes requested on {possessive(current.partner)} block",
             data={"from": was, "to": current.status, "comment": comment},
         )
         blocks_notify_leads(
@@ -127,7 +127,7 @@ def block_accept(*, block: RoleBlock, actor: Actor, comment: str = "") -> RoleBl
             action="mou.block_accepted",
             actor=actor,
             subject=current,
-            summary=f"{current.partner}'s block accepted",
+            summary=f"{possessive(current.partner)} block accepted",
             data={"from": was, "to": current.status, "comment": comment},
         )
         blocks_notify_leads(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.actor import Actor
@@ -80,7 +81,10 @@ class ImportProblem:
 
 class MatrixImportInvalid(Exception):
     def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"{len(problems)} problem(s) in the file")
+        super().__init__(
+            ngettext("%(n)d problem in the file", "%(n)d problems in the file", len(problems))
+            % {"n": len(problems)}
+        )
         self.problems = problems
 
 
@@ -150,7 +154,7 @@ def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
         problems.append(
             ImportProblem(
                 number,
-                "unknown column(s): "
+                ngettext("unknown column: ", "unknown columns: ", len(unknown))
                 + ", ".join(unknown)
                 + ". The columns are: "
                 + ", ".join(COLUMNS)
@@ -159,10 +163,24 @@ def _read_rows(text: str) -> tuple[list[_Row], list[ImportProblem]]:
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        problems.append(ImportProblem(number, "missing column(s): " + ", ".join(missing) + "."))
+        problems.append(
+            ImportProblem(
+                number,
+                ngettext("missing column: ", "missing columns: ", len(missing))
+                + ", ".join(missing)
+                + ".",
+            )
+        )
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        problems.append(ImportProblem(number, "repeated column(s): " + ", ".join(repeated) + "."))
+        problems.append(
+            ImportProblem(
+                number,
+                ngettext("repeated column: ", "repeated columns: ", len(repeated))
+                + ", ".join(repeated)
+                + ".",
+            )
+        )
     if problems:
         raise MatrixImportInvalid(problems)
 

@@ -107,7 +107,8 @@ def test_coordinator_filters_overdue_exports_and_reminds(
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    rows = [r for r in lines if not r[0].startswith("# ")]  # the notes come first
     assert [r[0] for r in rows[1:]] == ["Late Labs", "Overdue Academy"]
     assert {r[2] for r in rows[1:]} == {"Draft", "Not started"}
 
@@ -115,7 +116,7 @@ def test_coordinator_filters_overdue_exports_and_reminds(
     row = page.locator(f"#block-{academy.pk}")
     row.get_by_role("button", name="Remind now").click()
     expect(page.locator("#dashboard-flash")).to_contain_text("Reminder sent to 1 person")
-    expect(page.locator(f"#block-{academy.pk}")).to_contain_text("sent by hand")
+    expect(page.locator(f"#block-{academy.pk}")).to_contain_text("Reminder by hand")
     lead = late_network["leads"]["academy"]
     message = OutboxMessage.objects.get(to_email=lead.email, kind="reminder:reminder_block")
     # The new row's button sits under the pointer: let its hover transition finish first.
@@ -151,5 +152,39 @@ def test_partner_home_shows_what_is_owed(page, live_server, signin, axe, late_ne
     page.set_viewport_size(PHONE)
     page.reload()
     page.screenshot(path=str(shots / "home-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe(page)
+
+
+def test_the_last_email_column_shows_the_invitation_and_its_delivery(
+    page, live_server, signin, axe, late_network, tmp_path
+):
+    """After the kick-off, each row names its last e-mail (the invitation, changes requested,
+    a reminder) and whether it went out; a failed one says so. Desktop and phone."""
+    shots = _screenshots(tmp_path)
+    blocks = late_network["blocks"]
+    OutboxMessage.objects.filter(kind="mou_opened").update(status=OutboxMessage.Status.SENT)
+    OutboxMessage.objects.filter(kind="mou_opened", about_id=blocks["labs"].pk).update(
+        status=OutboxMessage.Status.GAVE_UP
+    )
+    signin(page, late_network["coordinator"], "/dashboard/")
+    table = page.locator("table.dashboard-table")
+    expect(table.locator("thead")).to_contain_text("Last e-mail")
+    academy = page.locator(f"#block-{blocks['academy'].pk} td[data-label='Last e-mail']")
+    expect(academy).to_contain_text("Invitation")
+    expect(academy.locator(".badge")).to_have_text("sent")
+    labs = page.locator(f"#block-{blocks['labs'].pk} td[data-label='Last e-mail']")
+    expect(labs.locator(".badge")).to_have_text("failed")
+    museum = page.locator(f"#block-{blocks['museum'].pk} td[data-label='Last e-mail']")
+    expect(museum).to_contain_text("More time given")
+    expect(page.get_by_text("None yet")).to_have_count(0)
+    axe(page)
+    page.screenshot(path=str(shots / "dashboard-last-email-desktop.png"), full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(academy).to_contain_text("Invitation")
+    expect(academy).to_be_visible()
+    page.screenshot(path=str(shots / "dashboard-last-email-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     axe(page)

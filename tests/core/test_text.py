@@ -35,3 +35,37 @@ def test_the_sign_in_e_mail_says_how_long_the_link_works_in_days(
     (mail,) = mailoutbox
     for part in (mail.body, mail.alternatives[0][0]):
         assert "works for 7 days." in part and "168" not in part
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Partners", "Partners'"),
+        ("Schools", "Schools'"),
+        ("ST. JAMES", "ST. JAMES'"),
+        ("Lincoln High", "Lincoln High's"),
+        ("", ""),
+    ],
+)
+def test_a_name_is_made_possessive_as_english_writes_it(name, expected):
+    from core.text import possessive
+
+    assert possessive(name) == expected
+
+
+def test_the_possessive_filter_escapes_and_takes_the_pages_apostrophe():
+    from django.template import Context, Template
+
+    template = Template('{% load portal %}{{ a|possessive }} · {{ b|possessive:"’" }}')
+    out = template.render(Context({"a": "<b>Partners</b>", "b": "Lincoln High"}))
+    assert out == "&lt;b&gt;Partners&lt;/b&gt;&#x27;s · Lincoln High’s"
+
+
+def test_a_moment_in_a_subject_shows_the_zones_abbreviation_only(settings):
+    from datetime import UTC, datetime
+
+    from core.text import moment_short
+
+    settings.TIME_ZONE = "America/Los_Angeles"
+    assert moment_short(datetime(2026, 10, 16, 0, 0, tzinfo=UTC)) == "Oct 15, 5:00 PM PDT"
+    assert moment_short(datetime(2026, 12, 16, 1, 0, tzinfo=UTC)) == "Dec 15, 5:00 PM PST"

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.models import Event
-from core.services.reminders import stage_label
 from dashboard import selectors
 from dashboard.chart import ChartPoint, submissions_chart_svg
 from mou.models import RoleBlock
@@ -250,22 +249,71 @@ def test_an_unknown_sort_is_an_error_not_a_crash(network):
     assert names(filterset.qs) == sorted(NAMES.values())
 
 
-def test_rows_carry_their_last_reminder_in_one_query(
-    network, coordinator, django_assert_num_queries
-):
+def test_rows_carry_their_last_email_in_one_query(network, coordinator, django_assert_num_queries):
     from core.services.reminders import reminder_send_now
 
     block = network.block("draft")
     reminder_send_now(source="mou.block", subject=block, actor=Actor.of(coordinator))
     page = list(selectors.dashboard_rows(version=network.version, filters={}, now=timezone.now()))
     with django_assert_num_queries(1):
-        enriched = selectors.rows_with_reminders(page)
+        enriched = selectors.rows_with_last_email(page)
     by_name = {b.partner.name: b for b in enriched}
-    reminder = by_name[NAMES["draft"]].last_reminder
-    assert reminder is not None and reminder.stage == "manual-1"
-    assert stage_label(reminder.stage) == "sent by hand"
-    assert selectors.reminder_delivery(reminder) in {"queued", "delivered"}
-    assert by_name[NAMES["accepted"]].last_reminder is None
+    last = by_name[NAMES["draft"]].last_email
+    assert last is not None and last.stage == "manual-1"
+    assert selectors.email_label(last) == "Reminder by hand"
+    assert selectors.email_delivery(last) in {"queued", "sent"}
+
+
+def test_the_last_email_is_the_invitation_once_the_version_opened(network):
+    """The kick-off invitation is an e-mail about the block: never "None yet" after it."""
+    page = list(selectors.dashboard_rows(version=network.version, filters={}, now=timezone.now()))
+    by_name = {b.partner.name: b for b in selectors.rows_with_last_email(page)}
+    last = by_name[NAMES["not_started"]].last_email
+    assert last is not None and selectors.email_label(last) == "Invitation"
+    assert selectors.email_delivery(last) in {"queued", "sent"}
+
+
+def test_the_last_email_of_any_kind_and_its_delivery(network, coordinator):
+    from core.models import OutboxMessage
+    from mou import services
+
+    block = network.block("submitted")
+    services.block_request_changes(block=block, actor=Actor.of(coordinator), comment="More.")
+    messages = OutboxMessage.objects.filter(kind="mou_changes_requested", about_id=block.pk)
+    assert messages.exists()
+    (last,) = selectors.rows_with_last_email([block])
+    assert selectors.email_label(last.last_email) == "Changes requested"
+    messages.update(status=OutboxMessage.Status.GAVE_UP)
+    (last,) = selectors.rows_with_last_email([block])
+    assert selectors.email_delivery(last.last_email) == "failed"
+    messages.update(status=OutboxMessage.Status.SENT)
+    (last,) = selectors.rows_with_last_email([block])
+    assert selectors.email_delivery(last.last_email) == "sent"
+
+
+def test_an_email_to_several_leads_shows_the_delivery_that_needs_attention(network):
+    from core.models import OutboxMessage
+    from core.services.outbox import outbox_send_templated
+
+    block = network.block("draft")
+    second_lead = factories.MembershipFactory(partner=block.partner, role="lead").user
+    for to in (network.leads["draft"], second_lead):
+        outbox_send_templated(
+            to=to,
+            template="mou_accepted",
+            kind="mou_accepted",
+            about=block,
+            context={"partner": block.partner, "version": block.version, "link": "x"},
+        )
+    OutboxMessage.objects.filter(to_email=second_lead.email, kind="mou_accepted").update(
+        status=OutboxMessage.Status.FAILED
+    )
+    OutboxMessage.objects.filter(to_email=network.leads["draft"].email, kind="mou_accepted").update(
+        status=OutboxMessage.Status.SENT
+    )
+    (row,) = selectors.rows_with_last_email([block])
+    assert selectors.email_label(row.last_email) == "Block accepted"
+    assert selectors.email_delivery(row.last_email) == "failed, retrying (1 of 2)"
 
 
 # --- the side panels --------------------------------------------------------------------------

@@ -30,9 +30,14 @@ def remind_url(block) -> str:
     return reverse("dashboard:remind", args=[block.pk])
 
 
-def csv_rows(response) -> list[list[str]]:
+def csv_lines(response) -> list[list[str]]:
     text = b"".join(response.streaming_content if response.streaming else [response.content])
     return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+def csv_rows(response) -> list[list[str]]:
+    """The header and the rows, without the note lines above them."""
+    return [row for row in csv_lines(response) if not (row and row[0].startswith("# "))]
 
 
 def xlsx_rows(response) -> list[list]:
@@ -196,13 +201,13 @@ def test_export_columns_say_the_same_as_the_table(client_for, coordinator, netwo
     assert draft["Status"] == "Draft"
     assert draft["Edited by"] == network.leads["draft"].full_name
     assert draft["Signing leader named"] == "no"
-    assert draft["Last reminder"] == "sent by hand"
-    assert draft["Last reminder delivery"] in {"queued", "delivered"}
-    assert draft["Last reminder sent"]
+    assert draft["Last e-mail"] == "Reminder by hand"
+    assert draft["Last e-mail delivery"] in {"queued", "sent"}
+    assert draft["Last e-mail sent"]
     accepted = rows[NAMES["accepted"]]
     assert accepted["Signing leader named"] == "yes"
     assert accepted["Signing leader"] == "Christy Perry, Superintendent"
-    assert accepted["Submitted at"] and accepted["Last reminder"] == ""
+    assert accepted["Submitted at"]
 
     sheet = xlsx_rows(client.get("/dashboard/export.xlsx"))
     assert sheet[0] == COLUMNS
@@ -233,6 +238,32 @@ def test_export_cells_cannot_become_formulas(client_for, coordinator, network):
         )
     )["Blocks"]
     assert sheet["A2"].data_type == "s"
+
+
+def test_csv_times_carry_their_offset_and_the_notes_say_how_to_read_the_file(
+    client_for, coordinator, network
+):
+    import re
+    from datetime import datetime
+
+    lines = csv_lines(client_for(coordinator).get("/dashboard/export.csv"))
+    notes = [row[0] for row in lines if row[0].startswith("# ")]
+    assert lines[len(notes)] == COLUMNS  # the notes come first, then the header
+    text = " ".join(notes)
+    assert "ISO 8601" in text and "America/Los_Angeles" in text
+    assert "begins with an apostrophe (')" in text and "never runs it as a formula" in text
+    rows = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in lines[len(notes) + 1 :]}
+    submitted = rows[NAMES["accepted"]]["Submitted at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", submitted), submitted
+    parsed = datetime.fromisoformat(submitted)
+    assert parsed.utcoffset() is not None
+    assert abs(parsed - network.blocks["accepted"].submitted_at) < timedelta(seconds=1)
+
+
+def test_the_xlsx_about_sheet_names_the_time_zone(client_for, coordinator, network):
+    book = load_workbook(io.BytesIO(client_for(coordinator).get("/dashboard/export.xlsx").content))
+    about = [row[0] for row in book["About"].iter_rows(values_only=True)]
+    assert any("America/Los_Angeles" in line for line in about)
 
 
 def test_an_export_with_an_invalid_filter_is_a_400(client_for, coordinator, network):
@@ -275,7 +306,7 @@ def test_remind_now_with_htmx_returns_the_updated_row(client_for, coordinator, n
     response = client_for(coordinator).post(remind_url(block), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.startswith(f'<tr id="block-{block.pk}"') and "sent by hand" in body
+    assert body.startswith(f'<tr id="block-{block.pk}"') and "Reminder by hand" in body
     trigger = json.loads(response["HX-Trigger"])["dashboard:message"]
     assert trigger["level"] == "success" and "Reminder sent to 1 person" in trigger["text"]
 

@@ -1,8 +1,11 @@
 """CSV export → import round trip, import errors by row, XLSX sheets."""
 
+import csv
 import io
+import re
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from core.actor import Actor
@@ -30,7 +33,13 @@ def stored() -> set[tuple]:
 def test_export_is_long_form_utf8_with_bom(hand_built):
     data = export_csv()
     assert data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
+    cells = [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+    notes = [cell for cell in cells if cell.startswith("#")]
+    lines = data.decode("utf-8-sig").splitlines()[len(notes) :]
+    assert re.match(
+        r"# Needs matrix export taken \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\.", notes[0]
+    )
+    assert any("begins with an apostrophe (')" in note for note in notes)
     assert lines[0] == "partner,category,stance,priority,capacity_note,note"
     assert "P1 district,Category A,need,high,," in lines
     assert "P3 college,Category D,contribute,,," in lines
@@ -39,6 +48,7 @@ def test_export_is_long_form_utf8_with_bom(hand_built):
     assert len(lines) == 1 + 12
 
 
+@time_machine.travel("2026-10-01 09:00 -0700", tick=False)
 def test_csv_round_trip_gives_the_same_entries(hand_built, coordinator):
     entry = MatrixEntry.objects.get(partner__name="P4 business", category__name="Category B")
     entry.capacity_note = '=HYPERLINK("x") and "quotes", commas'
@@ -110,11 +120,11 @@ def test_import_updates_with_history_and_event(hand_built, coordinator):
         ),
         (
             "partner,category,priority\nP1 district,Category C,low\n",
-            "Row 1: missing column(s): stance.",
+            "Row 1: missing column: stance.",
         ),
         (
             "partner,category,stance,colour\nP1 district,Category C,need,red\n",
-            "Row 1: unknown column(s): colour.",
+            "Row 1: unknown column: colour.",
         ),
         ("", "The file is empty."),
         ("\ufeff\n\n", "The file is empty."),
@@ -235,3 +245,17 @@ def test_xlsx_keeps_formula_like_names_as_text(hand_built):
     cell = next(row[0] for row in book["Grid"].iter_rows(min_row=2) if row[0].value.startswith("="))
     assert cell.data_type == "s"
     assert "=cmd|' /C calc'!A0" in names
+
+
+def test_import_problems_are_counted_with_proper_plurals(coordinator):
+    from needs_matrix.services.importing import ImportProblem
+
+    content = "partner,colour,size\nP1 district,red,big\n"
+    with pytest.raises(MatrixImportInvalid) as info:
+        matrix_import_csv(file=content.encode("utf-8"), actor=Actor.of(coordinator))
+    messages = [str(p) for p in info.value.problems]
+    assert any(m.startswith("Row 1: unknown columns: colour, size.") for m in messages)
+    assert any(m.startswith("Row 1: missing columns: category, stance.") for m in messages)
+    assert not any("(s)" in m for m in messages)
+    assert str(MatrixImportInvalid([ImportProblem(None, "x")])) == "1 problem in the file"
+    assert str(info.value) == "2 problems in the file"
