@@ -269,7 +269,9 @@ def block_conflict_resolve(request, version_pk: int, pk: int):
     submitted = form.submitted()
     expected = form.cleaned_data["revision"]
     if block.revision != expected:
-        return _conflict(request, block, StaleRevision(block, submitted), fragment=False, again=True)
+        return _conflict(
+            request, block, StaleRevision(block, submitted), fragment=False, again=True
+        )
     mine = form.kept_mine()
     if form.cleaned_data["step"] == "confirm":
         return _conflict_confirm(request, block, form, submitted=submitted, mine=mine)

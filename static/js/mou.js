@@ -79,7 +79,7 @@
         var box = field.getBoundingClientRect();
         // Up enough to clear the bar, never so far that the field's own top leaves the window.
         var delta = Math.min(box.bottom + 12 - barTop, box.top - 8);
-        if (delta > 0) { window.scrollBy(0, delta); }
+        if (delta > 0) { window.scrollBy({ top: delta, behavior: "instant" }); }
       });
     });
   }

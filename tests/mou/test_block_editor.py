@@ -386,8 +386,11 @@ def test_the_editor_page_query_count_is_pinned(
     with django_assert_num_queries(EDITOR_QUERIES):
         client.get(url(block))
     for n in range(6):
-        fill(RoleBlock.objects.get(pk=block.pk), factories.MembershipFactory(
-            partner=block.partner, role="editor").user, {"commitments": str(n)})
+        fill(
+            RoleBlock.objects.get(pk=block.pk),
+            factories.MembershipFactory(partner=block.partner, role="editor").user,
+            {"commitments": str(n)},
+        )
     with django_assert_num_queries(EDITOR_QUERIES):
         client.get(url(block))
 
