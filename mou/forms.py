@@ -263,3 +263,44 @@ class ReminderStagesForm(forms.Form):
         if len(days) > 12:
             raise forms.ValidationError("At most 12 stages before the deadline.")
         return days
+
+
+class ConflictResolveForm(forms.Form):
+    """After a conflict: the person's own texts, which of them to keep field by field, and
+    the revision the choice was made against (a newer save makes it a conflict again).
+
+    ``step`` is "confirm" (show what is lost) or "save" (the confirmed choice)."""
+
+    MINE, THEIRS = "mine", "theirs"
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    step = forms.ChoiceField(choices=[("confirm", "confirm"), ("save", "save")])
+    keep = forms.ChoiceField(choices=[("all", "all"), ("chosen", "chosen")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in RoleBlock.CONTENT_FIELDS:
+            # Lengths and formats are the block's rules, checked by the save service.
+            self.fields[f"mine_{name}"] = forms.CharField(
+                required=False, strip=False, max_length=TEXT_MAX
+            )
+            self.fields[f"choice_{name}"] = forms.ChoiceField(
+                choices=[(self.MINE, "My text"), (self.THEIRS, "The current text")],
+                required=False,
+            )
+
+    def submitted(self) -> dict[str, str]:
+        """The person's texts for the fields they sent (what the conflict page showed)."""
+        return {
+            name: self.cleaned_data[f"mine_{name}"]
+            for name in RoleBlock.CONTENT_FIELDS
+            if f"mine_{name}" in self.data
+        }
+
+    def kept_mine(self) -> list[str]:
+        """The fields whose text is to be the person's own."""
+        keep_all = self.cleaned_data.get("keep") != "chosen"
+        return [
+            name
+            for name in self.submitted()
+            if keep_all or self.cleaned_data.get(f"choice_{name}") != self.THEIRS
+        ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path(block + "save/", views.block_save, name="block_save"),
     path(block + "autosave/", views.block_autosave, name="block_autosave"),
     path(block + "submit/", views.block_submit, name="block_submit"),
+    path(block + "resolve/", views.block_conflict_resolve, name="block_conflict_resolve"),
     path(block + "request-changes/", views.block_request_changes, name="block_request_changes"),
     path(block + "accept/", views.block_accept, name="block_accept"),
     path(block + "extension/", views.block_extension, name="block_extension"),

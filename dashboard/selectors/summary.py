@@ -91,7 +91,9 @@ def dashboard_summary(*, version: MouVersion, now: datetime) -> DashboardSummary
         done=done,
         done_percent=round(100 * done / total) if total else 0,
         pending=totals["owed"],
-        signing_leader_named=total - totals["no_signing_leader"],
+        # Only names the partner confirmed in this version: a carried-over name in a block
+        # nobody has opened yet may be last year's leader.
+        signing_leader_named=totals["signing_leader_confirmed"],
         deadline=version.deadline,
         days_left=days_until(moment=version.deadline, now=now),
         overdue=totals["overdue"],

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -155,6 +155,19 @@ def overdue_q(*, now) -> Q:
     return Q(status__in=RoleBlock.EDITABLE_STATUSES, version__deadline__lt=now) & (
         Q(extension_until__isnull=True) | Q(extension_until__lt=now)
     )
+
+
+def signing_leader_confirmed_q() -> Q:
+    """A block whose signing leader the partner has confirmed in this version: a name is
+    given, and the partner submitted the block or typed the leader in this version. A name
+    carried over from the last version into a block nobody has touched does not count."""
+    typed_here = (
+        Q(carried_over_from__isnull=True)
+        | ~Q(signing_leader_name=F("carried_over_from__signing_leader_name"))
+        | ~Q(signing_leader_title=F("carried_over_from__signing_leader_title"))
+        | ~Q(signing_leader_email=F("carried_over_from__signing_leader_email"))
+    )
+    return ~Q(signing_leader_name="") & (Q(submitted_at__isnull=False) | typed_here)
 
 
 class RoleBlock(models.Model):

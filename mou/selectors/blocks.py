@@ -1,5 +1,6 @@
 """Reads shaped for the MOU pages, each in a constant number of queries."""
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -19,7 +20,7 @@ from mou.models import (
     RoleTemplate,
     SignatureRequest,
 )
-from mou.models.versions import overdue_q
+from mou.models.versions import overdue_q, signing_leader_confirmed_q
 from mou.permissions import blocks_readable
 from mou.rules import field_label
 from partnership.permissions import memberships
@@ -67,8 +68,10 @@ def version_blocks(
 
 
 def version_status_counts(*, version: MouVersion, now: datetime | None = None) -> dict:
-    """{status: n, "total": n, "done": n, "owed": n, "no_signing_leader": n} in one query;
-    with ``now`` also "overdue": the owed blocks past their effective deadline then."""
+    """{status: n, "total": n, "done": n, "owed": n, "no_signing_leader": n,
+    "signing_leader_confirmed": n} in one query; with ``now`` also "overdue": the owed
+    blocks past their effective deadline then. A signing leader is confirmed when the
+    partner has named them in this version (``signing_leader_confirmed_q``)."""
     aggregates = {
         status: Count("id", filter=Q(status=status)) for status in RoleBlock.Status.values
     }
@@ -77,12 +80,14 @@ def version_status_counts(*, version: MouVersion, now: datetime | None = None) -
     counts = RoleBlock.objects.filter(version=version).aggregate(
         total=Count("id"),
         no_signing_leader=Count("id", filter=Q(signing_leader_name="")),
+        signing_leader_confirmed=Count("id", filter=signing_leader_confirmed_q()),
         **aggregates,
     )
     counts["done"] = counts[RoleBlock.Status.SUBMITTED] + counts[RoleBlock.Status.ACCEPTED]
     counts["owed"] = sum(counts[status] for status in RoleBlock.EDITABLE_STATUSES)
     # Freezing before this is zero means leaving partners out: the page says so first.
     counts["not_accepted"] = counts["total"] - counts[RoleBlock.Status.ACCEPTED]
+    counts["signing_leader_unconfirmed"] = counts["total"] - counts["signing_leader_confirmed"]
     counts["rows"] = [(value, label, counts[value]) for value, label in RoleBlock.Status.choices]
     return counts
 
@@ -143,10 +148,17 @@ def block_reviews(*, block: RoleBlock) -> list[BlockReview]:
 
 
 def block_history(*, block: RoleBlock) -> list:
-    """Every saved state of the block, newest first, with who saved it."""
-    return list(
+    """Every saved state of the block, newest first, with who saved it; each carries
+    ``previous_revision``: the kept revision just below its own, to compare it with (None
+    for the first). Folded drafts leave gaps in the numbers, so it is not revision - 1."""
+    records = list(
         block.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
+    kept = sorted({record.revision for record in records})
+    for record in records:
+        below = bisect_left(kept, record.revision)
+        record.previous_revision = kept[below - 1] if below else None
+    return records
 
 
 @dataclass(frozen=True)
@@ -162,11 +174,24 @@ def _snapshot(record) -> dict[str, str]:
 
 
 def block_snapshot(*, block: RoleBlock, revision: int) -> dict[str, str] | None:
-    """The block's content as it was at ``revision`` (None when there is no such revision)."""
+    """The block's content as it was at ``revision`` (None when there is no such revision).
+
+    Drafts one person saves in a row are one history entry (the services fold them), so a
+    revision in between is not kept: it reads as the last entry kept at or before it, which
+    shows every change made since, never fewer."""
+    if revision > block.revision:
+        return None
     record = (
-        block.history.filter(revision=revision).order_by("-history_date", "-history_id").first()
+        block.history.filter(revision__lte=revision)
+        .order_by("-revision", "-history_date", "-history_id")
+        .first()
     )
     return _snapshot(record) if record else None
+
+
+def block_history_count(*, block: RoleBlock) -> int:
+    """How many entries the block's history holds (one query)."""
+    return block.history.count()
 
 
 def snapshot_diff(*, old: dict[str, str], new: dict[str, str]) -> list[FieldDiff]:

@@ -15,6 +15,7 @@ Public entry points:
 """
 
 from mou.services.blocks import (
+    DRAFT_FOLD_WINDOW,
     block_leads,
     block_mark_seen,
     block_save_draft,
@@ -45,6 +46,7 @@ from mou.services.versions import (
 )
 
 __all__ = [
+    "DRAFT_FOLD_WINDOW",
     "Countersigner",
     "block_accept",
     "block_extension_grant",

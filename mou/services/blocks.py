@@ -24,6 +24,10 @@ from partnership.selectors import partner_leads_active
 
 # Sign-in links in MOU e-mails stay valid for a week after the block's deadline.
 LINK_GRACE = timedelta(days=7)
+# Drafts saved by one person this soon after their previous save are one entry in the
+# block's history (autosave saves every pause in typing); the revision still moves on.
+DRAFT_FOLD_WINDOW = timedelta(minutes=10)
+DRAFT_SAVED = "draft saved"
 SINGLE_LINE_FIELDS = RoleBlock.CONTACT_FIELDS + RoleBlock.LEADER_FIELDS
 
 
@@ -209,9 +213,7 @@ def block_save_draft(
         current.last_edited_by = actor.user
         current.last_edited_at = timezone.now()
         current.full_clean(validate_unique=False, validate_constraints=False)
-        current._history_user = actor.user
-        current._change_reason = "draft saved"
-        current.save()
+        _draft_save_with_history(block=current, user=actor.user)
         if was != current.status:
             event_record(
                 action="mou.block_started",
@@ -221,6 +223,45 @@ def block_save_draft(
                 data={"from": was, "to": current.status, "revision": current.revision},
             )
         return current
+
+
+def _draft_history_to_fold(*, block: RoleBlock, user: User | None):
+    """The history entry this draft save folds into: the block's latest entry when it is a
+    draft save by the same person, in the same status, less than DRAFT_FOLD_WINDOW ago.
+    A submit, a review, another person's save or a pause starts a new entry."""
+    if user is None:
+        return None
+    latest = block.history.order_by("-history_date", "-history_id").first()
+    if (
+        latest is None
+        or latest.history_change_reason != DRAFT_SAVED
+        or latest.history_user_id != user.pk
+        or latest.status != block.status
+        or block.last_edited_at - latest.history_date > DRAFT_FOLD_WINDOW
+    ):
+        return None
+    return latest
+
+
+def _draft_save_with_history(*, block: RoleBlock, user: User | None) -> None:
+    """Save the block (its row locked by the caller) and record it in its history: a new
+    entry, or the person's recent draft entry brought up to date."""
+    entry = _draft_history_to_fold(block=block, user=user)
+    if entry is None:
+        block._history_user = user
+        block._change_reason = DRAFT_SAVED
+        block.save()
+        return
+    block.skip_history_when_saving = True
+    try:
+        block.save()
+    finally:
+        del block.skip_history_when_saving
+    for field in entry._meta.fields:
+        if not field.attname.startswith("history_") and hasattr(block, field.attname):
+            setattr(entry, field.attname, getattr(block, field.attname))
+    entry.history_date = block.last_edited_at
+    entry.save()
 
 
 def block_submit(

@@ -3,6 +3,7 @@
 from mou.views.blocks import (
     block_accept,
     block_autosave,
+    block_conflict_resolve,
     block_editor,
     block_extension,
     block_request_changes,
@@ -37,6 +38,7 @@ from mou.views.versions import (
 __all__ = [
     "block_accept",
     "block_autosave",
+    "block_conflict_resolve",
     "block_diff",
     "block_editor",
     "block_extension",

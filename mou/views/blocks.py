@@ -12,7 +12,13 @@ from core.permissions import user_may
 from core.views_helpers import check, request_actor, require
 from mou import selectors, services
 from mou.exceptions import EditingClosed, MouError, NotAllowed, StaleRevision
-from mou.forms import AcceptForm, BlockForm, ExtensionForm, RequestChangesForm
+from mou.forms import (
+    AcceptForm,
+    BlockForm,
+    ConflictResolveForm,
+    ExtensionForm,
+    RequestChangesForm,
+)
 from mou.models import RoleBlock
 from mou.rules import block_closed_reason, block_missing_fields, field_label, network_zone
 
@@ -53,6 +59,7 @@ def _editor_context(request, block: RoleBlock, *, form=None, **extra) -> dict:
         "deadline_passed": timezone.now() > block.effective_deadline,
         "extended": block.effective_deadline != block.version.deadline,
         "sections": _sections(form),
+        "history_count": selectors.block_history_count(block=block),
     }
     context.update(extra)
     return context
@@ -89,7 +96,7 @@ def block_editor(request, version_pk: int, pk: int):
     return _editor(request, block, **extra)
 
 
-def _conflict(request, block, error: StaleRevision, *, fragment: bool):
+def _conflict(request, block, error: StaleRevision, *, fragment: bool, again: bool = False):
     rows = selectors.conflict_rows(block=error.block, submitted=error.submitted)
     context = {
         "role_block": error.block,
@@ -97,6 +104,8 @@ def _conflict(request, block, error: StaleRevision, *, fragment: bool):
         "partner": block.partner,
         "rows": rows,
         "error": str(error),
+        "again": again,
+        "may_resolve": bool(error.submitted),
     }
     template = "mou/_conflict.html" if fragment else "mou/block_conflict.html"
     response = render(request, template, context, status=409)
@@ -170,6 +179,7 @@ def block_autosave(request, version_pk: int, pk: int):
                         saved.last_edited_at or timezone.now(), network_zone()
                     ),
                     "changed": saved.revision != form.cleaned_data["revision"],
+                    "history_count": selectors.block_history_count(block=saved),
                 },
             )
     return render(
@@ -237,6 +247,81 @@ def block_submit(request, version_pk: int, pk: int):
         "will accept it or ask for changes.",
     )
     return redirect(block)
+
+
+@require("mou.list")
+@require_POST
+def block_conflict_resolve(request, version_pk: int, pk: int):
+    """After a conflict: keep the person's own text (all of it, or the fields they chose)
+    over the current text. First a confirmation showing what is lost, then the save; both
+    check the revision the choice was made against, so a save in between is never
+    overwritten unseen: it makes a new conflict page instead."""
+    block = block_for(request, version_pk, pk, "mou.block.write")
+    form = ConflictResolveForm(request.POST)
+    if not form.is_valid() or not form.submitted():
+        return _editor(
+            request,
+            block,
+            status=400,
+            refused="Your choice could not be read, so nothing was saved. "
+            "Reload the block and try again.",
+        )
+    submitted = form.submitted()
+    expected = form.cleaned_data["revision"]
+    if block.revision != expected:
+        return _conflict(
+            request, block, StaleRevision(block, submitted), fragment=False, again=True
+        )
+    mine = form.kept_mine()
+    if form.cleaned_data["step"] == "confirm":
+        return _conflict_confirm(request, block, form, submitted=submitted, mine=mine)
+    try:
+        services.block_save_draft(
+            block=block,
+            actor=request_actor(request),
+            data={name: submitted[name] for name in mine},
+            expected_revision=expected,
+        )
+    except StaleRevision as error:
+        return _conflict(request, block, error, fragment=False, again=True)
+    except ValidationError as error:
+        return _conflict_confirm(
+            request, block, form, submitted=submitted, mine=mine, problems=error, status=400
+        )
+    except (EditingClosed, NotAllowed) as error:
+        return _editor(request, block, status=403, refused=str(error))
+    messages.success(
+        request,
+        "Your text is saved over the other one." if mine else "The current text is kept.",
+    )
+    return redirect(block)
+
+
+def _conflict_confirm(request, block, form, *, submitted, mine, problems=None, status=200):
+    rows = selectors.conflict_rows(block=block, submitted=submitted)
+    differing = [row for row in rows if row.differs]
+    context = {
+        "role_block": block,
+        "version": block.version,
+        "partner": block.partner,
+        "rows": rows,
+        "lost": [row for row in differing if row.name in mine],
+        "kept_labels": ", ".join(f"“{row.label}”" for row in differing if row.name not in mine),
+        "choices": {name: ("mine" if name in mine else "theirs") for name in submitted},
+        "keep": form.cleaned_data.get("keep") or "all",
+        "problems": _problem_list(problems) if problems is not None else [],
+    }
+    return render(request, "mou/block_conflict_confirm.html", context, status=status)
+
+
+def _problem_list(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return [
+        f"{field_label(name) if name in RoleBlock.CONTENT_FIELDS else 'The block'}: {message}"
+        for name, messages_ in error.message_dict.items()
+        for message in messages_
+    ]
 
 
 # --- review --------------------------------------------------------------------------------

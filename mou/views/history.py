@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.views_helpers import require
-from mou import selectors
+from mou import selectors, services
 from mou.forms import DiffForm
 from mou.models import RoleBlock
 from mou.views.blocks import block_for
@@ -34,6 +34,7 @@ def block_history(request, version_pk: int, pk: int):
             "page": page,
             "reviews": selectors.block_reviews(block=block),
             "revision_numbers": revisions,
+            "fold_minutes": int(services.DRAFT_FOLD_WINDOW.total_seconds() // 60),
         },
     )
 

@@ -148,6 +148,9 @@ def _delete_page(request, version, *, problem="", status=200):
     )
 
 
+DRAFT_PDF_STATUSES = (MouVersion.Status.DRAFT, MouVersion.Status.OPEN)
+
+
 @require("mou.list")
 @require_GET
 def version_detail(request, pk: int):
@@ -169,6 +172,12 @@ def version_detail(request, pk: int):
         )
     else:
         context["my_blocks"] = selectors.blocks_of_user(version=version, user=request.user)
+    if version.status in DRAFT_PDF_STATUSES:
+        # The live blocks as a draft PDF, as on the whole-MOU page (frozen ones have theirs).
+        context.update(
+            offer_draft_pdf=True,
+            draft=selectors.draft_pdf_latest(version=version, user=request.user),
+        )
     return render(request, "mou/version_detail.html", context)
 
 

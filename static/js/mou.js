@@ -60,6 +60,30 @@
     savedEdits = edits;
   });
 
+  // The sticky Save/Submit bar must never cover the field being typed in (WCAG 2.4.11):
+  // the page's scroll padding follows the bar's height, and a field focused under the bar
+  // (a tap, a Tab, a browser that ignores scroll padding) is scrolled up clear of it.
+  var bar = document.getElementById("mou-actions");
+  if (bar) {
+    var root = document.documentElement;
+    var measure = function () {
+      root.style.setProperty("--mou-actions-height", bar.getBoundingClientRect().height + "px");
+    };
+    measure();
+    if (window.ResizeObserver) { new ResizeObserver(measure).observe(bar); }
+    form.addEventListener("focusin", function (event) {
+      var field = event.target;
+      if (!field || bar.contains(field)) { return; }
+      window.requestAnimationFrame(function () {
+        var barTop = bar.getBoundingClientRect().top;
+        var box = field.getBoundingClientRect();
+        // Up enough to clear the bar, never so far that the field's own top leaves the window.
+        var delta = Math.min(box.bottom + 12 - barTop, box.top - 8);
+        if (delta > 0) { window.scrollBy({ top: delta, behavior: "instant" }); }
+      });
+    });
+  }
+
   window.addEventListener("beforeunload", function (event) {
     if (edits > savedEdits && autosaveOn()) {
       event.preventDefault();

@@ -224,7 +224,7 @@ def test_a_conflicting_autosave_shows_both_texts_and_stops(page, live_server, si
     expect(page.locator("#autosave-status")).to_contain_text("Not saved")
     shot(page, "block-conflict")
     # Autosave has stopped: more typing sends nothing, and the colleague's text stays.
-    page.get_by_label("Our role in the partnership").fill("The lead's text, longer")
+    page.get_by_label("Our role in the partnership", exact=True).fill("The lead's text, longer")
     page.wait_for_timeout(2000)
     block.refresh_from_db()
     assert block.role_in_partnership == "The colleague's text"

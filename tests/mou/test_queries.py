@@ -29,9 +29,10 @@ def grow(version, n: int) -> None:
     [
         ("coordinator", "/mou/", 6),
         ("lead", "/mou/", 8),
-        ("coordinator", "/mou/{v}/", 8),
-        ("coordinator", "/mou/{v}/?status=draft", 8),
-        ("lead", "/mou/{v}/", 7),
+        # The version page: its blocks, counts, and the person's latest draft PDF.
+        ("coordinator", "/mou/{v}/", 9),
+        ("coordinator", "/mou/{v}/?status=draft", 9),
+        ("lead", "/mou/{v}/", 8),
         ("lead", "/mou/{v}/document/", 7),
     ],
 )
