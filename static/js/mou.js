@@ -35,7 +35,7 @@
     stopAutosave();
     var status = document.getElementById("autosave-status");
     if (status) {
-      status.textContent = "Not saved: someone else changed this block. Compare the texts below.";
+      status.textContent = "Not saved: someone else changed this block. Choose what to keep below.";
       status.classList.add("text-danger", "fw-semibold");
     }
     var area = document.getElementById("conflict-area");

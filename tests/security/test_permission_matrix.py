@@ -225,6 +225,7 @@ TABLE: dict[str, Row] = {
     "mou:block_save": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
     "mou:block_autosave": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
     "mou:block_submit": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
+    "mou:block_conflict_resolve": Row(get=None, post=expect(WRITERS), kwargs=block_kwargs),
     "mou:block_request_changes": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
     "mou:block_accept": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
     "mou:block_extension": Row(get=None, post=expect(COORDINATOR), kwargs=block_kwargs),
