@@ -10,6 +10,7 @@ from django.forms import modelformset_factory
 from core.forms import BoundedDateField, LinkField, NetworkDateTimeField, SingleLineField
 from core.identity import email_identity
 from core.models import User
+from core.portal_tasks import portal_task, portal_task_choices
 from core.text import clean_text
 from core.validators import absolute_link_validator
 from meetings.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, attachment_check
@@ -170,12 +171,19 @@ class ActionItemForm(forms.Form):
         required=False,
         help_text="A portal address such as /mou/3/ or a full https:// address.",
     )
+    task_key = forms.ChoiceField(
+        label="Done in the portal when the partner… (optional)",
+        required=False,
+        help_text="For a partner's item or one for all active partners: it is marked done "
+        "by itself when the partner does this in the portal (for the current MOU version).",
+    )
 
     def __init__(self, *args, fixed_owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_owner = fixed_owner
+        self.fields["task_key"].choices = [("", "Ticked by hand"), *portal_task_choices()]
         if fixed_owner:
-            for name in ("owner_kind", "owner_email", "owner_partner"):
+            for name in ("owner_kind", "owner_email", "owner_partner", "task_key"):
                 del self.fields[name]
 
     def clean_description(self):
@@ -198,7 +206,21 @@ class ActionItemForm(forms.Form):
                 data["owner_user"] = user
         elif kind == ActionItem.OwnerKind.PARTNER and not data.get("owner_partner"):
             self.add_error("owner_partner", "Choose the partner that does it.")
+        self._clean_task(data, kind)
         return data
+
+    def _clean_task(self, data: dict, kind: str | None) -> None:
+        key = data.get("task_key")
+        if not key or "task_key" not in self.fields:
+            return
+        task = portal_task(key)
+        if kind not in {ActionItem.OwnerKind.PARTNER, ActionItem.OwnerKind.ALL_PARTNERS}:
+            self.add_error(
+                "task_key",
+                "Only a partner's item, or one for all active partners, can follow a portal task.",
+            )
+        elif task.subject_model and task.current_subject() is None:
+            self.add_error("task_key", f"There is nothing to tie “{task.label}” to yet.")
 
 
 class ActionItemEditForm(ActionItemForm):
@@ -213,6 +235,7 @@ class ActionItemEditForm(ActionItemForm):
     def __init__(self, *args, item: ActionItem, **kwargs):
         fixed = item.is_all_partners or item.parent_id is not None
         super().__init__(*args, fixed_owner=fixed, **kwargs)
+        self.fields.pop("task_key", None)  # set when the item is made
         if item.status == ActionItem.Status.DONE:
             self.fields["status"].choices = [
                 (ActionItem.Status.DONE, "Done"),

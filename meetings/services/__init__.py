@@ -9,6 +9,8 @@ Public entry points:
 - action items: ``action_item_create``, ``action_item_expand``, ``action_item_update``,
   ``action_item_complete``, ``action_item_reopen``
 - calendar: ``calendar_feed_create``, ``calendar_feed_revoke``
+- portal tasks: ``action_item_settle``, ``meeting_items_settle``, ``partner_items_settle``
+  (tied items complete themselves; also run from the hooks in ``meetings.hooks``)
 
 Refusals raise ``MeetingConflict`` (``meetings.exceptions``).
 """
@@ -38,6 +40,11 @@ from meetings.services.meetings import (
     meeting_notes_send,
     meeting_update,
 )
+from meetings.services.portal_tasks import (
+    action_item_settle,
+    meeting_items_settle,
+    partner_items_settle,
+)
 
 __all__ = [
     "MeetingConflict",
@@ -45,6 +52,7 @@ __all__ = [
     "action_item_create",
     "action_item_expand",
     "action_item_reopen",
+    "action_item_settle",
     "action_item_update",
     "attachment_add",
     "attachment_delete",
@@ -55,7 +63,9 @@ __all__ = [
     "calendar_feed_create",
     "calendar_feed_revoke",
     "meeting_create",
+    "meeting_items_settle",
     "meeting_notes_publish",
     "meeting_notes_send",
     "meeting_update",
+    "partner_items_settle",
 ]
