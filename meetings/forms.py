@@ -109,6 +109,51 @@ class AttendanceAddForm(forms.Form):
         return email
 
 
+class GuestAddForm(forms.Form):
+    """Someone without an account: a name, an address and the organization they come for."""
+
+    guest_name = SingleLineField(label="Guest's name", max_length=200)
+    guest_email = forms.EmailField(label="Guest's e-mail address", max_length=254)
+    guest_partner = forms.ModelChoiceField(
+        label="Partner they come for",
+        queryset=Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name"),
+        required=False,
+        empty_label="Not a partner: type the organization below",
+    )
+    guest_organization = SingleLineField(
+        label="Organization (when it is not a partner)",
+        max_length=Attendance._meta.get_field("guest_organization").max_length,
+        required=False,
+    )
+    guest_status = forms.ChoiceField(
+        label="Status", choices=Attendance.Status.choices, initial="invited"
+    )
+
+    def clean_guest_name(self):
+        name = " ".join(clean_text(self.cleaned_data["guest_name"]).split())
+        if not name:
+            raise ValidationError("Give the guest's name.")
+        return name
+
+    def clean_guest_email(self):
+        return email_identity(self.cleaned_data["guest_email"])
+
+    def clean(self):
+        data = super().clean()
+        organization = " ".join(clean_text(data.get("guest_organization") or "").split())
+        data["guest_organization"] = organization
+        if (
+            not data.get("guest_partner")
+            and not organization
+            and "guest_partner" not in self.errors
+        ):
+            self.add_error(
+                "guest_organization",
+                "Choose the partner the guest comes for, or type their organization.",
+            )
+        return data
+
+
 class InvitePartnerForm(forms.Form):
     partner = forms.ModelChoiceField(
         label="Partner",

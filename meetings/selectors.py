@@ -133,13 +133,91 @@ def meeting_action_items(*, meeting: Meeting, user, only_open: bool = False) -> 
     return _with_checklists(list(items), user=user)
 
 
+@dataclass
+class OrganizationAttendance:
+    """One organization on a meeting's list: a partner, or a guest's organization as typed."""
+
+    name: str
+    partner_id: int | None
+    attended: int = 0
+    absent: int = 0
+    invited: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.attended + self.absent + self.invited
+
+    @property
+    def state(self) -> str:
+        """ "present" when someone came, "absent" when everyone listed was absent, else
+        "invited" (nobody has been marked yet)."""
+        if self.attended:
+            return "present"
+        return "absent" if self.absent and not self.invited else "invited"
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    present: list[OrganizationAttendance]
+    absent: list[OrganizationAttendance]
+    invited: list[OrganizationAttendance]
+    # Active partners with nobody on the list, by name; the count may be larger.
+    not_invited: list[str]
+    not_invited_count: int
+    partners_present: int
+    partners_active: int
+
+    @property
+    def not_invited_more(self) -> int:
+        return self.not_invited_count - len(self.not_invited)
+
+
+NOT_INVITED_SHOWN = 50
+
+
+def attendance_summary(
+    *, meeting: Meeting, attendances: list[Attendance] | None = None
+) -> AttendanceSummary:
+    """The list by organization: which partners (and guests' organizations) were there,
+    which were absent or not marked yet, which active partners were not invited. Three
+    queries at most (the list, unless given; the active partners' count and first names)."""
+    if attendances is None:
+        attendances = list(meeting.attendances.select_related("user", "partner"))
+    groups: dict[tuple, OrganizationAttendance] = {}
+    for row in attendances:
+        name = row.organization or "No organization"
+        key = ("partner", row.partner_id) if row.partner_id else ("text", name.casefold())
+        group = groups.setdefault(key, OrganizationAttendance(name=name, partner_id=row.partner_id))
+        setattr(group, row.status, getattr(group, row.status) + 1)
+    ordered = sorted(groups.values(), key=lambda g: g.name.casefold())
+    listed = {g.partner_id for g in ordered if g.partner_id}
+    others = Partner.objects.filter(status=Partner.Status.ACTIVE).exclude(pk__in=listed)
+    not_invited = list(others.order_by("name").values_list("name", flat=True)[:NOT_INVITED_SHOWN])
+    not_invited_count = len(not_invited) if len(not_invited) < NOT_INVITED_SHOWN else others.count()
+    by_state = defaultdict(list)
+    for group in ordered:
+        by_state[group.state].append(group)
+    present = by_state["present"]
+    return AttendanceSummary(
+        present=present,
+        absent=by_state["absent"],
+        invited=by_state["invited"],
+        not_invited=not_invited,
+        not_invited_count=not_invited_count,
+        partners_present=sum(1 for g in present if g.partner_id),
+        partners_active=len(listed) + not_invited_count,
+    )
+
+
 def meeting_detail(*, meeting: Meeting, user) -> dict:
     previous = meeting_previous(meeting=meeting)
+    attendances = list(meeting.attendances.select_related("user", "partner"))
     return {
         "meeting": meeting,
         "can_view_notes": user_may(user, "meeting.view_notes", meeting),
         "can_manage": user_may(user, "meeting.manage", meeting),
-        "attendances": list(meeting.attendances.select_related("user", "partner")),
+        "attendances": attendances,
+        "attendance_summary": attendance_summary(meeting=meeting, attendances=attendances),
         "attachments": list(meeting.attachments.all()),
         "items": meeting_action_items(meeting=meeting, user=user),
         "previous": previous,

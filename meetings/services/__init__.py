@@ -3,8 +3,8 @@
 Public entry points:
 - meetings: ``meeting_create``, ``meeting_update``, ``meeting_notes_publish``,
   ``meeting_notes_send``
-- attendance: ``attendance_add``, ``attendance_invite_partner``, ``attendance_set_statuses``,
-  ``attendance_remove``
+- attendance: ``attendance_add``, ``attendance_add_guest``, ``attendance_invite_partner``,
+  ``attendance_set_statuses``, ``attendance_remove``
 - attachments: ``attachment_add``, ``attachment_delete``
 - action items: ``action_item_create``, ``action_item_expand``, ``action_item_update``,
   ``action_item_complete``, ``action_item_reopen``
@@ -26,6 +26,7 @@ from meetings.services.action_items import (
 from meetings.services.attachments import attachment_add, attachment_delete
 from meetings.services.attendance import (
     attendance_add,
+    attendance_add_guest,
     attendance_invite_partner,
     attendance_remove,
     attendance_set_statuses,
@@ -57,6 +58,7 @@ __all__ = [
     "attachment_add",
     "attachment_delete",
     "attendance_add",
+    "attendance_add_guest",
     "attendance_invite_partner",
     "attendance_remove",
     "attendance_set_statuses",
