@@ -7,6 +7,7 @@ partners or items.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from django.utils import timezone
 from core.calendar import CalendarEntry, calendar_sources
 from core.models import User
 from core.permissions import is_coordinator, user_may
+from core.text import markdown_cooked
+from meetings.ical import plain_text
 from meetings.models import ActionItem, Attendance, CalendarFeed, Meeting
 from partnership.models import Membership, Partner
 from partnership.permissions import is_network_member, memberships
@@ -426,20 +429,50 @@ def _uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{host}"
 
 
+PARTSTAT = {
+    Attendance.Status.INVITED: "NEEDS-ACTION",
+    Attendance.Status.ATTENDED: "ACCEPTED",
+    Attendance.Status.ABSENT: "DECLINED",
+}
+
+
+def _organizer(meeting: Meeting) -> tuple[str, str]:
+    """The coordinator who recorded the meeting, else the portal's own address."""
+    person = meeting.created_by
+    if person is not None and person.email:
+        return (str(person), person.email)
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return (name or settings.NETWORK_NAME, email)
+
+
 def meeting_calendar_entry(meeting: Meeting) -> CalendarEntry:
+    """A meeting as a calendar shows it: the agenda as plain text (no Markdown), who calls
+    it and who is on the list with their answer, and the link to its page. Reads
+    ``created_by`` and the attendances (with users and partners) as loaded."""
     url = settings.SITE_URL + meeting.get_absolute_url()
-    description = meeting.agenda.strip()
+    agenda = plain_text(markdown_cooked(obj=meeting, field="agenda")) if meeting.agenda else ""
+    parts = []
     if meeting.video_url:
-        description = f"Video link: {meeting.video_url}\n\n{description}".strip()
+        parts.append(f"Video link: {meeting.video_url}")
+    if agenda:
+        parts.append(f"Agenda:\n{agenda}")
+    parts.append(f"The meeting's page: {url}")
+    attendees = tuple(
+        (row.name, row.email, PARTSTAT.get(row.status, "NEEDS-ACTION"))
+        for row in meeting.attendances.all()
+        if row.email
+    )
     return CalendarEntry(
         uid=_uid("meeting", meeting.pk),
         summary=meeting.title,
         start=meeting.starts_at,
         end=meeting.ends_at,
-        description=f"{description}\n\n{url}".strip(),
+        description="\n\n".join(parts),
         location=meeting.place or meeting.video_url,
         url=url,
         modified=meeting.updated_at,
+        organizer=_organizer(meeting),
+        attendees=attendees,
     )
 
 
@@ -471,6 +504,9 @@ def calendar_entries(*, user: User, now: datetime) -> list[CalendarEntry]:
     if not is_coordinator(user):
         invited = Attendance.objects.filter(user=user).values("meeting_id")
         meetings = meetings.filter(Q(kind=Meeting.Kind.NETWORK) | Q(pk__in=invited))
+    meetings = meetings.select_related("created_by").prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("user", "partner"))
+    )
     entries = [
         meeting_calendar_entry(m) for m in meetings.order_by("starts_at")[:CALENDAR_MAX_EVENTS]
     ]

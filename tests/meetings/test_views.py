@@ -556,6 +556,7 @@ def test_calendar_feed_query_count_is_pinned(
     url = reverse("meetings:calendar_feed", kwargs={"token": token})
     for _ in range(2):
         factories.MeetingFactory()
-        # 6 for the meetings and items, 2 for the MOU's block and signing deadlines.
-        with django_assert_num_queries(8):
+        # 7 for the meetings, their attendees and the items, 2 for the MOU's block and
+        # signing deadlines.
+        with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
