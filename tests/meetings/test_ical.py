@@ -102,3 +102,13 @@ def test_hostile_names_do_not_break_the_file(client, meeting, coordinator, lead)
 def test_plain_text_keeps_words_and_drops_markup():
     html = "<h2>Goals</h2><p>A &amp; B <strong>now</strong></p><ul><li>one</li><li>two</li></ul>"
     assert plain_text(html) == "Goals\n\nA & B now\n\n- one\n- two"
+
+
+def test_the_calendar_page_offers_subscribe_links_and_a_copy_button(client_for, lead):
+    response = client_for(lead).post(reverse("meetings:calendar"), {"action": "create"})
+    page = response.content.decode()
+    https = settings.SITE_URL + "/meetings/calendar/"
+    assert f'href="{https}' in page
+    webcal = "webcal://" + https.split("://", 1)[1]
+    assert f'href="{webcal}' in page and ".ics" in page
+    assert "data-copy-button" in page and "js/meetings.js" in page

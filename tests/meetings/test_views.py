@@ -560,3 +560,19 @@ def test_calendar_feed_query_count_is_pinned(
         # signing deadlines.
         with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
+
+
+def test_headings_typed_in_the_notes_sit_below_the_section_heading(
+    client_for, coordinator, meeting
+):
+    services.meeting_update(
+        meeting=meeting,
+        actor=Actor.of(coordinator),
+        values={"notes": "## Notes\n\nWe met.\n\n### Next\n\n###### Six", "agenda": "## Plan"},
+    )
+    page = client_for(coordinator).get(meeting.get_absolute_url()).content.decode()
+    assert "<h2>Notes</h2>" not in page and "<h2>Plan</h2>" not in page
+    assert '<h3 class="fs-6 fw-semibold">Notes</h3>' in page
+    assert '<h4 class="fs-6 fw-semibold">Next</h4>' in page
+    assert '<h6 class="fs-6 fw-semibold">Six</h6>' in page
+    assert '<h3 class="fs-6 fw-semibold">Plan</h3>' in page
