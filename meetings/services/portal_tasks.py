@@ -88,7 +88,7 @@ def _complete(pks: list[int]) -> int:
     # Parents first, in one order, as ticking by hand locks them.
     parents = list(ActionItem.objects.select_for_update().filter(pk__in=parent_ids).order_by("pk"))
     items = list(
-        ActionItem.objects.select_for_update()
+        ActionItem.objects.select_for_update(of=("self",))
         .filter(pk__in=pks, status=Status.OPEN)
         .select_related("owner_partner")
         .order_by("pk")

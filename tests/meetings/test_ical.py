@@ -88,7 +88,7 @@ def test_hostile_names_do_not_break_the_file(client, meeting, coordinator, lead)
         meeting=meeting, name='Eve "x"; ROLE=CHAIR:mailto:evil@example.org',
         email="eve@example.org", organization="=cmd|' /C calc'!A0", actor=Actor.of(coordinator),
     )  # fmt: skip
-    Meeting.objects.filter(pk=meeting.pk).update(agenda="Line\x00one\n<b>bold</b> " + "x" * 20000)
+    Meeting.objects.filter(pk=meeting.pk).update(agenda="Line\x07one\n<b>bold</b> " + "x" * 20000)
     [event] = [e for e in _feed(client, lead) if str(e["summary"]) == meeting.title]
     [attendee] = (
         [event["attendee"]]
@@ -96,7 +96,7 @@ def test_hostile_names_do_not_break_the_file(client, meeting, coordinator, lead)
         else [a for a in event["attendee"] if "eve@" in str(a)]
     )
     assert str(attendee) == "mailto:eve@example.org"
-    assert "<b>" not in str(event["description"]) and "\x00" not in str(event["description"])
+    assert "<b>" not in str(event["description"]) and "\x07" not in str(event["description"])
 
 
 def test_plain_text_keeps_words_and_drops_markup():
