@@ -12,10 +12,11 @@ class CoreConfig(AppConfig):
         # ``hooks`` registers what it adds to other apps' moments (core.hooks), to people's
         # calendars (core.calendar) and to the Markdown re-render (core.services.markdown).
         # ``tasks`` are imported too, so services can hand work over by the task's name
-        # (core.deferred) in the web process as in the worker.
+        # (core.deferred) in the web process as in the worker; ``portal_tasks`` registers
+        # the things a partner does that an action item can be tied to (core.portal_tasks).
         from django.utils.module_loading import autodiscover_modules
 
         from core import dbtime
 
         dbtime.install()
-        autodiscover_modules("permissions", "reminders", "hooks", "tasks")
+        autodiscover_modules("permissions", "reminders", "hooks", "tasks", "portal_tasks")

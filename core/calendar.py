@@ -28,6 +28,10 @@ class CalendarEntry:
     location: str = ""
     url: str = ""
     modified: datetime | None = None
+    # (name, e-mail address) of who calls the meeting, or None.
+    organizer: tuple[str, str] | None = None
+    # (name, e-mail address, PARTSTAT: NEEDS-ACTION, ACCEPTED or DECLINED) per attendee.
+    attendees: tuple[tuple[str, str, str], ...] = ()
 
 
 CalendarSource = Callable[..., list[CalendarEntry]]

@@ -15,8 +15,18 @@ from collections.abc import Callable
 
 # name -> the keyword arguments its receivers are called with
 PARTNER_ACTIVATED = "partner.activated"
+
+# Moments when a partner may just have done a portal task (core.portal_tasks): the app that
+# owns the data runs one; ``subject`` is what the task is about (an MOU version), or None.
+BLOCK_SUBMITTED = "mou.block_submitted"
+BLOCK_ACCEPTED = "mou.block_accepted"
+SIGNATURE_SIGNED = "mou.signature_signed"
+MATRIX_ROW_SAVED = "needs_matrix.row_saved"
+PORTAL_TASK_MOMENTS = (BLOCK_SUBMITTED, BLOCK_ACCEPTED, SIGNATURE_SIGNED, MATRIX_ROW_SAVED)
+
 HOOKS: dict[str, tuple[str, ...]] = {
     PARTNER_ACTIVATED: ("partner", "actor"),
+    **dict.fromkeys(PORTAL_TASK_MOMENTS, ("subject", "partner", "actor")),
 }
 
 _RECEIVERS: dict[str, list[Callable[..., object]]] = {name: [] for name in HOOKS}

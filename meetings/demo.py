@@ -3,7 +3,8 @@
 - A recent partnership meeting like the one of September 10, 2012: what partner school
   districts want from the partnership and can contribute, and the homework for all
   partners (send a draft of your block of the MOU, with the name of the leader who would
-  sign), which becomes one checklist item per active partner.
+  sign), which becomes one checklist item per active partner, tied to the open MOU
+  version's "submit your block" task: it shows who has really submitted.
 - The in-person breakout "Partnerships and Alliances": opportunities and challenges,
   goals, actors and networks, and the pitch.
 - The next partnership meeting, upcoming, which carries the open homework forward.
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.models import User
+from core.portal_tasks import portal_task
 from meetings import services
 from meetings.models import ActionItem, Attendance, Meeting
 from partnership.models import Membership, Partner
@@ -27,6 +29,7 @@ PARTNERSHIP_MEETING = "Partnership meeting: becoming a partner school district"
 BREAKOUT = "Partnerships and Alliances: in-person breakout"
 NEXT_MEETING = "Partnership meeting: MOU blocks and the needs matrix"
 SERIES = "Partnership meetings"
+SUBMIT_TASK = "mou.block_submit"  # registered by the MOU app (mou.portal_tasks)
 
 SCHOOL_SIDE = [
     "Salem-Keizer School District",
@@ -216,6 +219,10 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
         decisions=PARTNERSHIP_DECISIONS,
     )
     _invite(meeting, _partners(SCHOOL_SIDE), actor)
+    # Tied to the open version's submit task (when the MOU demo opened one): each partner's
+    # item is done when its block is submitted, so the checklist shows the real progress.
+    submit = portal_task(SUBMIT_TASK)
+    tied = submit is not None and submit.current_subject() is not None
     homework = services.action_item_create(
         actor=actor,
         meeting=meeting,
@@ -223,11 +230,15 @@ def _partnership_meeting(today, coordinator: User | None) -> Meeting:
         owner_kind=ActionItem.OwnerKind.ALL_PARTNERS,
         due_on=day + timedelta(days=35),
         subject_label="Your organization's block of the MOU",
-        subject_url="/mou/",
+        subject_url="" if tied else "/mou/",
+        task_key=SUBMIT_TASK if tied else "",
     )
-    # One partner has already answered, so the checklist shows progress.
-    early = homework.children.filter(owner_partner__name="Chemeketa Community College").first()
-    if early is not None:
+    # Without an MOU to follow, one partner has answered by hand, so the checklist shows
+    # progress.
+    early = homework.children.filter(
+        owner_partner__name="Chemeketa Community College", status=ActionItem.Status.OPEN
+    ).first()
+    if early is not None and not tied:
         lead = User.objects.filter(
             memberships__partner=early.owner_partner, memberships__role=Membership.Role.LEAD
         ).first()

@@ -10,6 +10,7 @@ from django.forms import modelformset_factory
 from core.forms import BoundedDateField, LinkField, NetworkDateTimeField, SingleLineField
 from core.identity import email_identity
 from core.models import User
+from core.portal_tasks import portal_task, portal_task_choices
 from core.text import clean_text
 from core.validators import absolute_link_validator
 from meetings.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES, attachment_check
@@ -108,6 +109,51 @@ class AttendanceAddForm(forms.Form):
         return email
 
 
+class GuestAddForm(forms.Form):
+    """Someone without an account: a name, an address and the organization they come for."""
+
+    guest_name = SingleLineField(label="Guest's name", max_length=200)
+    guest_email = forms.EmailField(label="Guest's e-mail address", max_length=254)
+    guest_partner = forms.ModelChoiceField(
+        label="Partner they come for",
+        queryset=Partner.objects.filter(status=Partner.Status.ACTIVE).order_by("name"),
+        required=False,
+        empty_label="Not a partner: type the organization below",
+    )
+    guest_organization = SingleLineField(
+        label="Organization (when it is not a partner)",
+        max_length=Attendance._meta.get_field("guest_organization").max_length,
+        required=False,
+    )
+    guest_status = forms.ChoiceField(
+        label="Status", choices=Attendance.Status.choices, initial="invited"
+    )
+
+    def clean_guest_name(self):
+        name = " ".join(clean_text(self.cleaned_data["guest_name"]).split())
+        if not name:
+            raise ValidationError("Give the guest's name.")
+        return name
+
+    def clean_guest_email(self):
+        return email_identity(self.cleaned_data["guest_email"])
+
+    def clean(self):
+        data = super().clean()
+        organization = " ".join(clean_text(data.get("guest_organization") or "").split())
+        data["guest_organization"] = organization
+        if (
+            not data.get("guest_partner")
+            and not organization
+            and "guest_partner" not in self.errors
+        ):
+            self.add_error(
+                "guest_organization",
+                "Choose the partner the guest comes for, or type their organization.",
+            )
+        return data
+
+
 class InvitePartnerForm(forms.Form):
     partner = forms.ModelChoiceField(
         label="Partner",
@@ -170,12 +216,19 @@ class ActionItemForm(forms.Form):
         required=False,
         help_text="A portal address such as /mou/3/ or a full https:// address.",
     )
+    task_key = forms.ChoiceField(
+        label="Done in the portal when the partner… (optional)",
+        required=False,
+        help_text="For a partner's item or one for all active partners: it is marked done "
+        "by itself when the partner does this in the portal (for the current MOU version).",
+    )
 
     def __init__(self, *args, fixed_owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_owner = fixed_owner
+        self.fields["task_key"].choices = [("", "Ticked by hand"), *portal_task_choices()]
         if fixed_owner:
-            for name in ("owner_kind", "owner_email", "owner_partner"):
+            for name in ("owner_kind", "owner_email", "owner_partner", "task_key"):
                 del self.fields[name]
 
     def clean_description(self):
@@ -198,7 +251,21 @@ class ActionItemForm(forms.Form):
                 data["owner_user"] = user
         elif kind == ActionItem.OwnerKind.PARTNER and not data.get("owner_partner"):
             self.add_error("owner_partner", "Choose the partner that does it.")
+        self._clean_task(data, kind)
         return data
+
+    def _clean_task(self, data: dict, kind: str | None) -> None:
+        key = data.get("task_key")
+        if not key or "task_key" not in self.fields:
+            return
+        task = portal_task(key)
+        if kind not in {ActionItem.OwnerKind.PARTNER, ActionItem.OwnerKind.ALL_PARTNERS}:
+            self.add_error(
+                "task_key",
+                "Only a partner's item, or one for all active partners, can follow a portal task.",
+            )
+        elif task.subject_model and task.current_subject() is None:
+            self.add_error("task_key", f"There is nothing to tie “{task.label}” to yet.")
 
 
 class ActionItemEditForm(ActionItemForm):
@@ -213,6 +280,7 @@ class ActionItemEditForm(ActionItemForm):
     def __init__(self, *args, item: ActionItem, **kwargs):
         fixed = item.is_all_partners or item.parent_id is not None
         super().__init__(*args, fixed_owner=fixed, **kwargs)
+        self.fields.pop("task_key", None)  # set when the item is made
         if item.status == ActionItem.Status.DONE:
             self.fields["status"].choices = [
                 (ActionItem.Status.DONE, "Done"),

@@ -1,6 +1,7 @@
 """Calendar entries written as RFC 5545 iCalendar with the icalendar library."""
 
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 
 import icalendar
 from django.utils import timezone
@@ -21,6 +22,68 @@ def _line(value: str) -> icalendar.vText:
     """A one-line property (a title, a place, the calendar's name). Titles are kept on one
     line when typed; one stored before that is shown with its breaks as spaces."""
     return _text(" ".join(value.splitlines()))
+
+
+class _PlainText(HTMLParser):
+    """Sanitized Markdown HTML as the plain text a calendar shows: paragraphs and headings
+    on their own lines, list items as "- ", links as "words (address)", no markup."""
+
+    BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "ul", "ol", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "li":
+            self.parts.append("\n" + "  " * max(self.depth - 1, 0) + "- ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in {"td", "th"}:
+            self.parts.append(" | ")
+        if tag in {"ul", "ol"}:
+            self.depth += 1
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag in {"ul", "ol"}:
+            self.depth -= 1
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def text(self) -> str:
+        lines = "".join(self.parts).splitlines()
+        text = "\n".join(line.rstrip() for line in lines)
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
+        return text.strip()
+
+
+def plain_text(html: str) -> str:
+    """The words of sanitized HTML (a ``*_html`` column), for a calendar's DESCRIPTION."""
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    return parser.text()
+
+
+def _address(name: str, email: str, **params) -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = icalendar.vText(" ".join(name.split()))
+    for key, value in params.items():
+        address.params[key.replace("_", "-")] = value
+    return address
 
 
 def _utc(value):
@@ -51,5 +114,12 @@ def calendar_render(*, entries: list[CalendarEntry], name: str) -> bytes:
             event.add("url", entry.url)
         if entry.modified:
             event.add("last-modified", _utc(entry.modified).replace(microsecond=0))
+        if entry.organizer:
+            event.add("organizer", _address(*entry.organizer))
+        for name, email, partstat in entry.attendees:
+            event.add(
+                "attendee",
+                _address(name, email, role="REQ-PARTICIPANT", partstat=partstat, rsvp="TRUE"),
+            )
         calendar.add_component(event)
     return calendar.to_ical()

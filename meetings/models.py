@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.portal_tasks import portal_task
 from core.text import markdown_html_field, markdown_version_field
 from core.validators import absolute_link_validator, date_in_range, link_validator, single_line
 
@@ -94,7 +95,9 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
-    """One person on a meeting's list, with the organization they came for."""
+    """One person on a meeting's list, with the organization they came for: someone with an
+    account (``user``), or a guest known by name, e-mail address and organization (a
+    partner when it is one, else its name as typed)."""
 
     class Status(models.TextChoices):
         INVITED = "invited", "Invited"
@@ -103,7 +106,17 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_attendances"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="meeting_attendances",
+    )
+    guest_name = models.CharField("name", max_length=200, blank=True, validators=[single_line])
+    # Kept as email_identity spells it, so one address is one guest.
+    guest_email = models.EmailField("e-mail address", max_length=254, blank=True)
+    guest_organization = models.CharField(
+        "organization (not a partner)", max_length=200, blank=True, validators=[single_line]
     )
     partner = models.ForeignKey(
         "partnership.Partner",
@@ -117,17 +130,54 @@ class Attendance(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["partner__name", "user__full_name"]
+        ordering = ["partner__name", "guest_organization", "user__full_name", "guest_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user"],
                 name="attendance_unique",
                 violation_error_message="This person is already on the list.",
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "guest_email"],
+                condition=Q(user__isnull=True),
+                name="attendance_guest_unique",
+                violation_error_message="A guest with this e-mail address is already on the list.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, guest_name="", guest_email="", guest_organization="")
+                    | (
+                        Q(user__isnull=True)
+                        & ~Q(guest_name="")
+                        & ~Q(guest_email="")
+                        & (~Q(guest_organization="") | Q(partner__isnull=False))
+                    )
+                ),
+                name="attendance_person_or_guest",
+                violation_error_message="Give either a person with an account, or a guest's "
+                "name, e-mail address and organization.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} at {self.meeting}: {self.get_status_display()}"
+        return f"{self.name} at {self.meeting}: {self.get_status_display()}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def name(self) -> str:
+        return self.guest_name if self.is_guest else str(self.user)
+
+    @property
+    def email(self) -> str:
+        return self.guest_email if self.is_guest else self.user.email
+
+    @property
+    def organization(self) -> str:
+        """The partner's name, else the guest's organization as typed."""
+        return self.partner.name if self.partner_id else self.guest_organization
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
@@ -217,6 +267,9 @@ class ActionItem(models.Model):
     subject_url = models.CharField(
         "link to what it is about", max_length=500, blank=True, validators=[link_validator]
     )
+    # A portal task (core.portal_tasks) the item is done by, about ``subject`` (or none):
+    # the item completes itself when its partner has done the task.
+    task_key = models.CharField("portal task", max_length=60, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -250,6 +303,12 @@ class ActionItem(models.Model):
                 condition=~Q(status="done") | Q(completed_at__isnull=False),
                 name="action_item_done_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(task_key="") | Q(owner_kind__in=["partner", "all_partners"]),
+                name="action_item_task_is_partners",
+                violation_error_message="Only a partner's item, or one for all active "
+                "partners, can be tied to a portal task.",
+            ),
             models.UniqueConstraint(
                 fields=["parent", "owner_partner"],
                 condition=Q(parent__isnull=False),
@@ -263,6 +322,11 @@ class ActionItem(models.Model):
             models.Index(fields=["owner_partner", "status"], name="action_item_partner_status"),
             models.Index(fields=["owner_user", "status"], name="action_item_user_status"),
             models.Index(fields=["subject_type", "subject_id"], name="action_item_subject"),
+            models.Index(
+                fields=["task_key", "owner_partner"],
+                condition=Q(status="open") & ~Q(task_key=""),
+                name="action_item_open_task",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +363,12 @@ class ActionItem(models.Model):
         if self.subject_label or self.subject_url or self.parent_id is None:
             return self.subject_url
         return self.parent.subject_url
+
+    @property
+    def task_label(self) -> str:
+        """The portal task this item follows, in words; empty when it is ticked by hand."""
+        task = portal_task(self.task_key) if self.task_key else None
+        return task.label if task else ""
 
     @property
     def owner_display(self) -> str:

@@ -7,6 +7,7 @@ partners or items.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from django.utils import timezone
 from core.calendar import CalendarEntry, calendar_sources
 from core.models import User
 from core.permissions import is_coordinator, user_may
+from core.text import markdown_cooked
+from meetings.ical import plain_text
 from meetings.models import ActionItem, Attendance, CalendarFeed, Meeting
 from partnership.models import Membership, Partner
 from partnership.permissions import is_network_member, memberships
@@ -133,13 +136,91 @@ def meeting_action_items(*, meeting: Meeting, user, only_open: bool = False) -> 
     return _with_checklists(list(items), user=user)
 
 
+@dataclass
+class OrganizationAttendance:
+    """One organization on a meeting's list: a partner, or a guest's organization as typed."""
+
+    name: str
+    partner_id: int | None
+    attended: int = 0
+    absent: int = 0
+    invited: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.attended + self.absent + self.invited
+
+    @property
+    def state(self) -> str:
+        """ "present" when someone came, "absent" when everyone listed was absent, else
+        "invited" (nobody has been marked yet)."""
+        if self.attended:
+            return "present"
+        return "absent" if self.absent and not self.invited else "invited"
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    present: list[OrganizationAttendance]
+    absent: list[OrganizationAttendance]
+    invited: list[OrganizationAttendance]
+    # Active partners with nobody on the list, by name; the count may be larger.
+    not_invited: list[str]
+    not_invited_count: int
+    partners_present: int
+    partners_active: int
+
+    @property
+    def not_invited_more(self) -> int:
+        return self.not_invited_count - len(self.not_invited)
+
+
+NOT_INVITED_SHOWN = 50
+
+
+def attendance_summary(
+    *, meeting: Meeting, attendances: list[Attendance] | None = None
+) -> AttendanceSummary:
+    """The list by organization: which partners (and guests' organizations) were there,
+    which were absent or not marked yet, which active partners were not invited. Three
+    queries at most (the list, unless given; the active partners' count and first names)."""
+    if attendances is None:
+        attendances = list(meeting.attendances.select_related("user", "partner"))
+    groups: dict[tuple, OrganizationAttendance] = {}
+    for row in attendances:
+        name = row.organization or "No organization"
+        key = ("partner", row.partner_id) if row.partner_id else ("text", name.casefold())
+        group = groups.setdefault(key, OrganizationAttendance(name=name, partner_id=row.partner_id))
+        setattr(group, row.status, getattr(group, row.status) + 1)
+    ordered = sorted(groups.values(), key=lambda g: g.name.casefold())
+    listed = {g.partner_id for g in ordered if g.partner_id}
+    others = Partner.objects.filter(status=Partner.Status.ACTIVE).exclude(pk__in=listed)
+    not_invited = list(others.order_by("name").values_list("name", flat=True)[:NOT_INVITED_SHOWN])
+    not_invited_count = len(not_invited) if len(not_invited) < NOT_INVITED_SHOWN else others.count()
+    by_state = defaultdict(list)
+    for group in ordered:
+        by_state[group.state].append(group)
+    present = by_state["present"]
+    return AttendanceSummary(
+        present=present,
+        absent=by_state["absent"],
+        invited=by_state["invited"],
+        not_invited=not_invited,
+        not_invited_count=not_invited_count,
+        partners_present=sum(1 for g in present if g.partner_id),
+        partners_active=len(listed) + not_invited_count,
+    )
+
+
 def meeting_detail(*, meeting: Meeting, user) -> dict:
     previous = meeting_previous(meeting=meeting)
+    attendances = list(meeting.attendances.select_related("user", "partner"))
     return {
         "meeting": meeting,
         "can_view_notes": user_may(user, "meeting.view_notes", meeting),
         "can_manage": user_may(user, "meeting.manage", meeting),
-        "attendances": list(meeting.attendances.select_related("user", "partner")),
+        "attendances": attendances,
+        "attendance_summary": attendance_summary(meeting=meeting, attendances=attendances),
         "attachments": list(meeting.attachments.all()),
         "items": meeting_action_items(meeting=meeting, user=user),
         "previous": previous,
@@ -348,20 +429,50 @@ def _uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{host}"
 
 
+PARTSTAT = {
+    Attendance.Status.INVITED: "NEEDS-ACTION",
+    Attendance.Status.ATTENDED: "ACCEPTED",
+    Attendance.Status.ABSENT: "DECLINED",
+}
+
+
+def _organizer(meeting: Meeting) -> tuple[str, str]:
+    """The coordinator who recorded the meeting, else the portal's own address."""
+    person = meeting.created_by
+    if person is not None and person.email:
+        return (str(person), person.email)
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return (name or settings.NETWORK_NAME, email)
+
+
 def meeting_calendar_entry(meeting: Meeting) -> CalendarEntry:
+    """A meeting as a calendar shows it: the agenda as plain text (no Markdown), who calls
+    it and who is on the list with their answer, and the link to its page. Reads
+    ``created_by`` and the attendances (with users and partners) as loaded."""
     url = settings.SITE_URL + meeting.get_absolute_url()
-    description = meeting.agenda.strip()
+    agenda = plain_text(markdown_cooked(obj=meeting, field="agenda")) if meeting.agenda else ""
+    parts = []
     if meeting.video_url:
-        description = f"Video link: {meeting.video_url}\n\n{description}".strip()
+        parts.append(f"Video link: {meeting.video_url}")
+    if agenda:
+        parts.append(f"Agenda:\n{agenda}")
+    parts.append(f"The meeting's page: {url}")
+    attendees = tuple(
+        (row.name, row.email, PARTSTAT.get(row.status, "NEEDS-ACTION"))
+        for row in meeting.attendances.all()
+        if row.email
+    )
     return CalendarEntry(
         uid=_uid("meeting", meeting.pk),
         summary=meeting.title,
         start=meeting.starts_at,
         end=meeting.ends_at,
-        description=f"{description}\n\n{url}".strip(),
+        description="\n\n".join(parts),
         location=meeting.place or meeting.video_url,
         url=url,
         modified=meeting.updated_at,
+        organizer=_organizer(meeting),
+        attendees=attendees,
     )
 
 
@@ -393,6 +504,9 @@ def calendar_entries(*, user: User, now: datetime) -> list[CalendarEntry]:
     if not is_coordinator(user):
         invited = Attendance.objects.filter(user=user).values("meeting_id")
         meetings = meetings.filter(Q(kind=Meeting.Kind.NETWORK) | Q(pk__in=invited))
+    meetings = meetings.select_related("created_by").prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("user", "partner"))
+    )
     entries = [
         meeting_calendar_entry(m) for m in meetings.order_by("starts_at")[:CALENDAR_MAX_EVENTS]
     ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/attendance/", views.attendance_edit, name="attendance"),
     path("<int:pk>/attendance/add/", views.attendance_add, name="attendance_add"),
+    path("<int:pk>/attendance/add-guest/", views.attendance_add_guest, name="attendance_add_guest"),
     path(
         "<int:pk>/attendance/invite-partner/",
         views.attendance_invite_partner,

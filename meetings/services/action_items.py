@@ -9,11 +9,18 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.models import User
+from core.portal_tasks import portal_task
 from core.services.db import instance_lock_apply
 from core.services.events import event_record
 from core.text import clean_text
 from meetings.exceptions import MeetingConflict
 from meetings.models import ActionItem, Meeting
+from meetings.services.parents import parent_sync
+from meetings.services.portal_tasks import (
+    action_item_settle,
+    portal_task_check,
+    portal_task_done,
+)
 from partnership.models import Partner
 
 
@@ -42,8 +49,15 @@ def action_item_create(
     subject=None,
     subject_label: str = "",
     subject_url: str = "",
+    task_key: str = "",
 ) -> ActionItem:
-    """Create an item; an item for all active partners gets one child item per partner."""
+    """Create an item; an item for all active partners gets one child item per partner.
+    An item tied to a portal task (``task_key``, about ``subject``: by default what the task
+    is about now, such as the open MOU version) completes itself for each partner that has
+    done it, already or later."""
+    if task_key and subject is None and (task := portal_task(task_key)) is not None:
+        subject = task.current_subject()
+    portal_task_check(task_key=task_key, subject=subject, owner_kind=owner_kind)
     item = ActionItem(
         meeting=meeting,
         description=clean_text(description).strip(),
@@ -52,18 +66,26 @@ def action_item_create(
         owner_partner=owner_partner if owner_kind == ActionItem.OwnerKind.PARTNER else None,
         due_on=due_on,
         created_by=actor.user,
+        task_key=task_key,
         **_subject_fields(subject, subject_label, subject_url),
     )
     item.full_clean()
     item.save()
     added = action_item_expand(item=item) if item.is_all_partners else 0
+    action_item_settle(item=item)
     event_record(
         action="action_item.create",
         actor=actor,
         subject=item,
         summary=f"Action item for {item.owner_display}: {item.description[:120]}",
-        data={"owner_kind": owner_kind, "children": added, "meeting": item.meeting_id},
+        data={
+            "owner_kind": owner_kind,
+            "children": added,
+            "meeting": item.meeting_id,
+            "task": task_key,
+        },
     )
+    item.refresh_from_db()
     return item
 
 
@@ -89,6 +111,9 @@ def action_item_expand(*, item: ActionItem) -> int:
             due_on=item.due_on,
             status=status,
             created_by_id=item.created_by_id,
+            task_key=item.task_key,
+            subject_type_id=item.subject_type_id if item.task_key else None,
+            subject_id=item.subject_id if item.task_key else None,
         )
         for partner_id in Partner.objects.filter(status=Partner.Status.ACTIVE)
         .exclude(pk__in=have)
@@ -99,25 +124,10 @@ def action_item_expand(*, item: ActionItem) -> int:
     # one by one would cost a query per row, and the unique constraint still guards them.
     ActionItem.objects.bulk_create(children)
     if children:
-        _parent_sync(parent=item)
+        parent_sync(parent=item)
+        if item.task_key:  # a partner that joined after doing the task
+            action_item_settle(item=item)
     return len(children)
-
-
-def _parent_sync(*, parent: ActionItem) -> None:
-    """An all-partner item is done when no partner's item is open and at least one is done;
-    it is open again as soon as one is reopened. A cancelled parent stays cancelled."""
-    if parent.status == ActionItem.Status.CANCELLED:
-        return
-    statuses = set(parent.children.values_list("status", flat=True))
-    if ActionItem.Status.OPEN in statuses or ActionItem.Status.DONE not in statuses:
-        new_status, completed_at = ActionItem.Status.OPEN, None
-    else:
-        new_status = ActionItem.Status.DONE
-        completed_at = parent.completed_at or timezone.now()
-    if parent.status != new_status or parent.completed_at != completed_at:
-        parent.status, parent.completed_at = new_status, completed_at
-        parent.completed_by = None
-        parent.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
 
 
 @transaction.atomic
@@ -184,11 +194,11 @@ def action_item_update(
                 status=ActionItem.Status.OPEN, updated_at=timezone.now()
             )
             action_item_expand(item=item)
-            _parent_sync(parent=item)
+            parent_sync(parent=item)
         elif item.status == ActionItem.Status.OPEN:
             action_item_expand(item=item)
     elif parent is not None and status_changed:
-        _parent_sync(parent=parent)
+        parent_sync(parent=parent)
     after = {
         "description": item.description,
         "due_on": item.due_on,
@@ -230,7 +240,7 @@ def action_item_complete(*, item: ActionItem, actor: Actor) -> ActionItem:
     item.full_clean()
     item.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
     if parent is not None:
-        _parent_sync(parent=parent)
+        parent_sync(parent=parent)
     event_record(
         action="action_item.complete",
         actor=actor,
@@ -247,6 +257,10 @@ def action_item_reopen(*, item: ActionItem, actor: Actor) -> ActionItem:
     parent, item = _tick_lock(item)
     if item.status == ActionItem.Status.OPEN:
         return item
+    if portal_task_done(item=item):
+        raise MeetingConflict(
+            f"{item.owner_partner} has done this in the portal, so the item stays done."
+        )
     previous = {"by": item.completed_by_id, "at": item.completed_at.isoformat()}
     item.status = ActionItem.Status.OPEN
     item.completed_by = None
@@ -254,7 +268,7 @@ def action_item_reopen(*, item: ActionItem, actor: Actor) -> ActionItem:
     item.full_clean()
     item.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
     if parent is not None:
-        _parent_sync(parent=parent)
+        parent_sync(parent=parent)
     event_record(
         action="action_item.reopen",
         actor=actor,

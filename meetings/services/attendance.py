@@ -3,15 +3,17 @@
 from django.db import transaction
 
 from core.actor import Actor
+from core.identity import email_identity
 from core.models import User
 from core.services.db import unique_race_settle
 from core.services.events import event_record
-from core.text import people_count
+from core.text import clean_text, people_count
 from meetings.exceptions import MeetingConflict
 from meetings.models import Attendance, Meeting
 from partnership.models import Membership, Partner
 
 ATTENDANCE_UNIQUE = ("attendance_unique",)
+GUEST_UNIQUE = ("attendance_guest_unique",)
 
 
 def _default_partner_for(user: User) -> Partner | None:
@@ -34,6 +36,10 @@ def attendance_add(
     def already_listed() -> None:
         if meeting.attendances.filter(user=user).exists():
             raise MeetingConflict(f"{user} is already on the list.")
+        if meeting.attendances.filter(
+            user__isnull=True, guest_email=email_identity(user.email)
+        ).exists():
+            raise MeetingConflict(f"{user} is already on the list as a guest.")
 
     already_listed()
     attendance = Attendance(
@@ -53,6 +59,53 @@ def attendance_add(
         subject=meeting,
         summary=f"{user} added to {meeting.title}",
         data={"user": user.pk, "partner": attendance.partner_id, "status": status},
+    )
+    return attendance
+
+
+def attendance_add_guest(
+    *,
+    meeting: Meeting,
+    name: str,
+    email: str,
+    actor: Actor,
+    organization: str = "",
+    partner: Partner | None = None,
+    status: str = Attendance.Status.INVITED,
+) -> Attendance:
+    """Put someone without an account on the list: a name, an e-mail address and the
+    organization they come for (a partner, else its name as typed)."""
+    email = email_identity(email)
+    name = " ".join(clean_text(name or "").split())
+    organization = "" if partner is not None else " ".join(clean_text(organization or "").split())
+
+    def already_listed() -> None:
+        if meeting.attendances.filter(user__isnull=True, guest_email=email).exists():
+            raise MeetingConflict(f"A guest with the address {email} is already on the list.")
+
+    if User.objects.by_email(email).filter(is_active=True).exists():
+        raise MeetingConflict(
+            f"Someone with the address {email} has an account: add them as a person instead."
+        )
+    already_listed()
+    attendance = Attendance(
+        meeting=meeting,
+        guest_name=name,
+        guest_email=email,
+        guest_organization=organization,
+        partner=partner,
+        status=status,
+    )
+    attendance.full_clean()
+    unique_race_settle(
+        attendance.save, model=Attendance, constraints=GUEST_UNIQUE, check=already_listed
+    )
+    event_record(
+        action="meeting.attendance_add_guest",
+        actor=actor,
+        subject=meeting,
+        summary=f"{name} ({attendance.organization}), a guest, added to {meeting.title}",
+        data={"guest_email": email, "partner": attendance.partner_id, "status": status},
     )
     return attendance
 
@@ -111,19 +164,19 @@ def attendance_set_statuses(
             actor=actor,
             subject=meeting,
             summary=f"Attendance updated for {len(changed)} people: {meeting.title}",
-            data={"changed": {str(a.user_id): a.status for a in changed}},
+            data={"changed": {str(a.pk): a.status for a in changed}},
         )
     return len(changed)
 
 
 def attendance_remove(*, attendance: Attendance, actor: Actor) -> None:
     meeting = attendance.meeting
-    user_id = attendance.user_id
+    user_id, guest_email = attendance.user_id, attendance.guest_email
     attendance.delete()
     event_record(
         action="meeting.attendance_remove",
         actor=actor,
         subject=meeting,
         summary=f"A person was removed from the list of {meeting.title}",
-        data={"user": user_id},
+        data={"user": user_id, "guest_email": guest_email},
     )

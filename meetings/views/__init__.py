@@ -3,6 +3,7 @@
 from meetings.views.attachments import attachment_delete, attachment_download, attachment_upload
 from meetings.views.attendance import (
     attendance_add,
+    attendance_add_guest,
     attendance_edit,
     attendance_invite_partner,
     attendance_remove,
@@ -32,6 +33,7 @@ __all__ = [
     "attachment_download",
     "attachment_upload",
     "attendance_add",
+    "attendance_add_guest",
     "attendance_edit",
     "attendance_invite_partner",
     "attendance_remove",

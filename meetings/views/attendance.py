@@ -6,23 +6,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.text import people_count
 from core.views_helpers import request_actor, require
-from meetings import services
-from meetings.forms import AttendanceAddForm, AttendanceStatusFormSet, InvitePartnerForm
+from meetings import selectors, services
+from meetings.forms import (
+    AttendanceAddForm,
+    AttendanceStatusFormSet,
+    GuestAddForm,
+    InvitePartnerForm,
+)
 from meetings.models import Attendance, Meeting
 
 
 def _attendance_page(
-    request, meeting, *, formset=None, add_form=None, invite_form=None, status=200
+    request, meeting, *, formset=None, add_form=None, invite_form=None, guest_form=None, status=200
 ):
     queryset = meeting.attendances.select_related("user", "partner")
     formset = formset or AttendanceStatusFormSet(queryset=queryset)
+    rows = [form.instance for form in formset.forms]
     return render(
         request,
         "meetings/attendance_edit.html",
         {
             "meeting": meeting,
             "formset": formset,
+            "summary": selectors.attendance_summary(meeting=meeting, attendances=rows),
             "add_form": add_form or AttendanceAddForm(),
+            "guest_form": guest_form or GuestAddForm(),
             "invite_form": invite_form or InvitePartnerForm(),
         },
         status=status,
@@ -76,6 +84,31 @@ def attendance_add(request, pk: int):
 
 @require_POST
 @require("meeting.manage")
+def attendance_add_guest(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = GuestAddForm(request.POST)
+    if not form.is_valid():
+        return _attendance_page(request, meeting, guest_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        attendance = services.attendance_add_guest(
+            meeting=meeting,
+            name=data["guest_name"],
+            email=data["guest_email"],
+            organization=data["guest_organization"],
+            partner=data["guest_partner"],
+            status=data["guest_status"],
+            actor=request_actor(request),
+        )
+    except services.MeetingConflict as exc:
+        form.add_error("guest_email", str(exc))
+        return _attendance_page(request, meeting, guest_form=form, status=409)
+    messages.success(request, f"{attendance.name}, a guest, is on the list.")
+    return redirect("meetings:attendance", pk=meeting.pk)
+
+
+@require_POST
+@require("meeting.manage")
 def attendance_invite_partner(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     form = InvitePartnerForm(request.POST)
@@ -96,5 +129,5 @@ def attendance_remove(request, pk: int, attendance_pk: int):
         Attendance.objects.select_related("meeting", "user"), pk=attendance_pk, meeting_id=pk
     )
     services.attendance_remove(attendance=attendance, actor=request_actor(request))
-    messages.success(request, f"{attendance.user} is no longer on the list.")
+    messages.success(request, f"{attendance.name} is no longer on the list.")
     return redirect("meetings:attendance", pk=pk)

@@ -34,7 +34,13 @@ def calendar_page(request):
         if token
         else None
     )
-    return render(request, "meetings/calendar.html", {"feed": feed, "feed_url": feed_url})
+    # Calendar applications subscribe to webcal:// (the same address, their scheme).
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
+    return render(
+        request,
+        "meetings/calendar.html",
+        {"feed": feed, "feed_url": feed_url, "webcal_url": webcal_url},
+    )
 
 
 @require_GET

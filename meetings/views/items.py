@@ -17,12 +17,13 @@ from meetings import selectors, services
 from meetings.forms import ActionItemEditForm, ActionItemForm
 from meetings.models import ActionItem, Meeting
 from meetings.views.common import PAGE_SIZE, conflict
+from partnership.permissions import memberships
 
 
 def _people_suggestions(meeting: Meeting | None) -> list:
     if meeting is None:
         return []
-    return [a.user for a in meeting.attendances.select_related("user")]
+    return [a.user for a in meeting.attendances.filter(user__isnull=False).select_related("user")]
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,6 +52,7 @@ def item_create(request, pk: int | None = None):
                 due_on=data["due_on"],
                 subject_label=data["subject_label"],
                 subject_url=data["subject_url"],
+                task_key=data.get("task_key") or "",
             ),
             url_of=lambda item: (meeting or item).get_absolute_url(),
         )
@@ -72,6 +74,7 @@ def item_create(request, pk: int | None = None):
 def item_detail(request, pk: int):
     item = get_object_or_404(ActionItem, pk=pk)
     check(request, "action_item.view", item)
+    services.action_item_settle(item=item)
     context = selectors.action_item_detail(item=item, user=request.user)
     return render(request, "meetings/item_detail.html", context)
 
@@ -167,6 +170,7 @@ def my_items(request):
         items = selectors.action_items_network(status=status)
     else:
         scope = "mine"
+        services.partner_items_settle(partner_ids=memberships(request.user))
         items = selectors.action_items_for_user(user=request.user, status=status)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.action_items_mark_tickable(page.object_list, user=request.user)

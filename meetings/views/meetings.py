@@ -78,6 +78,8 @@ def meeting_create(request):
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.select_related("workgroup"), pk=pk)
     check(request, "meeting.view", meeting)
+    # Items tied to a portal task show what partners have really done, not a stale tick.
+    services.meeting_items_settle(meeting=meeting)
     return meeting_page(request, meeting)
 
 

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import text as core_text
 from core.actor import Actor
+from core.hooks import BLOCK_SUBMITTED, hook_run
 from core.models import User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
@@ -300,6 +301,7 @@ def block_submit(
             summary=f"{current.partner} submitted its block of {current.version}",
             data={"from": was, "to": current.status, "revision": current.revision},
         )
+        hook_run(BLOCK_SUBMITTED, subject=current.version, partner=current.partner, actor=actor)
         return current
 
 

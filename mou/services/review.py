@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actor import Actor
+from core.hooks import BLOCK_ACCEPTED, hook_run
 from core.services.events import event_record
 from core.text import clean_text, markdown_cook, possessive
 from mou.exceptions import TransitionNotAllowed
@@ -130,6 +131,7 @@ def block_accept(*, block: RoleBlock, actor: Actor, comment: str = "") -> RoleBl
             summary=f"{possessive(current.partner)} block accepted",
             data={"from": was, "to": current.status, "comment": comment},
         )
+        hook_run(BLOCK_ACCEPTED, subject=current.version, partner=current.partner, actor=actor)
         blocks_notify_leads(
             blocks=[current],
             template="mou_accepted",

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core import text as core_text
 from core.actor import Actor
+from core.hooks import SIGNATURE_SIGNED, hook_run
 from core.models import Event, User
 from core.services.events import event_record
 from core.services.outbox import outbox_send_templated
@@ -249,6 +250,7 @@ def signature_sign(
             actor=actor.unnamed(),
         )
         frozen = current.frozen
+        hook_run(SIGNATURE_SIGNED, subject=frozen.version, partner=current.partner, actor=actor)
         if current.is_countersignature:
             _fully_signed(frozen=frozen, at=now)
         else:

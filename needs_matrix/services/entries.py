@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actor import Actor
+from core.hooks import MATRIX_ROW_SAVED, hook_run
 from core.services.db import unique_race_settle
 from core.services.events import event_record
 from core.text import clean_text
@@ -127,6 +128,7 @@ def entry_set(
                 "priority": written.priority,
             },
         )
+        hook_run(MATRIX_ROW_SAVED, subject=None, partner=partner, actor=actor)
     return written if written is not None else entry
 
 
@@ -166,6 +168,7 @@ def row_save(
                 ]
             },
         )
+        hook_run(MATRIX_ROW_SAVED, subject=None, partner=partner, actor=actor)
     return changed
 
 

@@ -141,6 +141,11 @@ CASES = [
      lambda w: reverse("meetings:attendance_add", args=[w.meeting.pk]),
      lambda w: {"email": w.coordinator.email, "partner": "", "status": "attended"},
      COORDINATOR_ACTION),
+    ("attendance add guest", "post",
+     lambda w: reverse("meetings:attendance_add_guest", args=[w.meeting.pk]),
+     lambda w: {"guest_name": "Ana Guest", "guest_email": "ana@museum.example.org",
+                "guest_organization": "Gilbert House", "guest_status": "attended"},
+     COORDINATOR_ACTION),
     ("invite partner", "post",
      lambda w: reverse("meetings:attendance_invite_partner", args=[w.meeting.pk]),
      lambda w: {"partner": w.other_partner.pk}, COORDINATOR_ACTION),
@@ -198,7 +203,7 @@ def test_every_meetings_url_is_in_the_table():
 
     covered = {
         "list", "create", "search", "my_items", "calendar", "calendar_feed", "detail", "edit",
-        "publish", "send_notes", "ics", "attendance", "attendance_add",
+        "publish", "send_notes", "ics", "attendance", "attendance_add", "attendance_add_guest",
         "attendance_invite_partner", "attendance_remove", "attachment_upload",
         "attachment_download", "attachment_delete", "item_create", "item_create_standalone",
         "item_detail", "item_edit", "item_complete", "item_reopen",

@@ -499,7 +499,9 @@ def test_meeting_detail_query_count_does_not_grow(
             owner_kind="all_partners", due_on=date(2026, 10, 15),
         )  # fmt: skip
         services.attachment_add(meeting=meeting, upload=pdf_upload(), actor=Actor.of(coordinator))
-        with django_assert_num_queries(11) as ctx:
+        # One query checks the items tied to a portal task (none here), one finds the
+        # partners not invited.
+        with django_assert_num_queries(13) as ctx:
             assert client.get(meeting.get_absolute_url()).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
@@ -515,7 +517,7 @@ def test_my_items_query_count_is_pinned(
                 actor=Actor.of(coordinator), meeting=meeting, description="Homework",
                 owner_kind="partner", owner_partner=partner, due_on=date(2026, 10, 15),
             )  # fmt: skip
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):  # one checks the items tied to a portal task
             assert client.get(reverse("meetings:my_items")).status_code == 200
 
 
@@ -554,6 +556,23 @@ def test_calendar_feed_query_count_is_pinned(
     url = reverse("meetings:calendar_feed", kwargs={"token": token})
     for _ in range(2):
         factories.MeetingFactory()
-        # 6 for the meetings and items, 2 for the MOU's block and signing deadlines.
-        with django_assert_num_queries(8):
+        # 7 for the meetings, their attendees and the items, 2 for the MOU's block and
+        # signing deadlines.
+        with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
+
+
+def test_headings_typed_in_the_notes_sit_below_the_section_heading(
+    client_for, coordinator, meeting
+):
+    services.meeting_update(
+        meeting=meeting,
+        actor=Actor.of(coordinator),
+        values={"notes": "## Notes\n\nWe met.\n\n### Next\n\n###### Six", "agenda": "## Plan"},
+    )
+    page = client_for(coordinator).get(meeting.get_absolute_url()).content.decode()
+    assert "<h2>Notes</h2>" not in page and "<h2>Plan</h2>" not in page
+    assert '<h3 class="fs-6 fw-semibold">Notes</h3>' in page
+    assert '<h4 class="fs-6 fw-semibold">Next</h4>' in page
+    assert '<h6 class="fs-6 fw-semibold">Six</h6>' in page
+    assert '<h3 class="fs-6 fw-semibold">Plan</h3>' in page

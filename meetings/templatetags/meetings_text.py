@@ -1,0 +1,26 @@
+"""Typed text on meeting pages sits under the page's own section headings."""
+
+import re
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Sanitized HTML (nh3 allows no attribute on a heading): the exact tags are all there is.
+HEADING = re.compile(r"<(/?)h([2-6])>")
+
+
+@register.filter
+def headings_below(html: SafeString, level: int = 2) -> SafeString:
+    """Shift the headings of stored Markdown HTML below a section heading of ``level``: a
+    "## Notes" typed in the notes becomes a level-3 heading the size of body headings,
+    never larger than the section's own. The tags change, the text does not."""
+
+    def shift(match: re.Match) -> str:
+        new = min(int(match.group(2)) + level - 1, 6)
+        if match.group(1):
+            return f"</h{new}>"
+        return f'<h{new} class="fs-6 fw-semibold">'
+
+    return mark_safe(HEADING.sub(shift, str(html)))  # noqa: S308 - only tags sanitized already
