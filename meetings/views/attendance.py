@@ -15,6 +15,9 @@ from meetings.forms import (
 )
 from meetings.models import Attendance, Meeting
 
+# The invite form and the add-a-person form both have a "partner" field: ids must differ.
+INVITE_IDS = "id_invite_%s"
+
 
 def _attendance_page(
     request, meeting, *, formset=None, add_form=None, invite_form=None, guest_form=None, status=200
@@ -31,7 +34,7 @@ def _attendance_page(
             "summary": selectors.attendance_summary(meeting=meeting, attendances=rows),
             "add_form": add_form or AttendanceAddForm(),
             "guest_form": guest_form or GuestAddForm(),
-            "invite_form": invite_form or InvitePartnerForm(),
+            "invite_form": invite_form or InvitePartnerForm(auto_id=INVITE_IDS),
         },
         status=status,
     )
@@ -111,7 +114,7 @@ def attendance_add_guest(request, pk: int):
 @require("meeting.manage")
 def attendance_invite_partner(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = InvitePartnerForm(request.POST)
+    form = InvitePartnerForm(request.POST, auto_id=INVITE_IDS)
     if not form.is_valid():
         return _attendance_page(request, meeting, invite_form=form, status=400)
     partner = form.cleaned_data["partner"]

@@ -35,6 +35,7 @@ NOT_PAGES = ("templates/emails/", "templates/mou/pdf/")
 # or that only say what a part of a page is; and crispy's markers.
 HOOKS = {
     "alert-block",
+    "attendance-summary",
     "asteriskField",
     "categories",
     "dashboard-filters",
@@ -43,6 +44,7 @@ HOOKS = {
     "mou-block-text",
     "mou-doc-block",
     "mou-readonly",
+    "mou-resolve",
     "mou-sign-behalf",
     "mou-signing",
     "partner-card",

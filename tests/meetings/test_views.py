@@ -568,7 +568,11 @@ def test_headings_typed_in_the_notes_sit_below_the_section_heading(
     services.meeting_update(
         meeting=meeting,
         actor=Actor.of(coordinator),
-        values={"notes": "## Notes\n\nWe met.\n\n### Next\n\n###### Six", "agenda": "## Plan"},
+        values={
+            "notes": "## Notes\n\nWe met.\n\n### Next\n\n###### Six",
+            "agenda": "## Plan",
+            "decisions": "### Agreed\n\n#### Detail",
+        },
     )
     page = client_for(coordinator).get(meeting.get_absolute_url()).content.decode()
     assert "<h2>Notes</h2>" not in page and "<h2>Plan</h2>" not in page
@@ -576,3 +580,6 @@ def test_headings_typed_in_the_notes_sit_below_the_section_heading(
     assert '<h4 class="fs-6 fw-semibold">Next</h4>' in page
     assert '<h6 class="fs-6 fw-semibold">Six</h6>' in page
     assert '<h3 class="fs-6 fw-semibold">Plan</h3>' in page
+    # A text whose first heading is "###" skips no level either: it starts right below.
+    assert '<h3 class="fs-6 fw-semibold">Agreed</h3>' in page
+    assert '<h4 class="fs-6 fw-semibold">Detail</h4>' in page
