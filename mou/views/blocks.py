@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import errors_into_form
 from core.permissions import user_may
+from core.text import possessive
 from core.views_helpers import check, request_actor, require
 from mou import selectors, services
 from mou.exceptions import EditingClosed, MouError, NotAllowed, StaleRevision
@@ -363,7 +364,7 @@ def block_request_changes(request, version_pk: int, pk: int):
         act=lambda block, actor, data: services.block_request_changes(
             block=block, actor=actor, comment=data["comment"]
         ),
-        done=lambda block: f"Changes requested; {block.partner}'s leads are told.",
+        done=lambda block: f"Changes requested; {possessive(block.partner.name)} leads are told.",
     )
 
 
@@ -379,7 +380,7 @@ def block_accept(request, version_pk: int, pk: int):
         act=lambda block, actor, data: services.block_accept(
             block=block, actor=actor, comment=data["comment"]
         ),
-        done=lambda block: f"{block.partner}'s block is accepted.",
+        done=lambda block: f"{possessive(block.partner.name)} block is accepted.",
     )
 
 
