@@ -18,11 +18,11 @@ def network_zone() -> ZoneInfo:
 
 
 def deadline_display(value: datetime | None) -> str:
-    """'Thursday, October 15, 2026, 11:59 PM PDT (America/Los_Angeles)'."""
+    """'Thursday, October 15, 2026, 11:59 PM PDT': the zone by its abbreviation alone."""
     if value is None:
         return ""
     local = timezone.localtime(value, network_zone())
-    return f"{date_format(local, 'l, F j, Y, g:i A T')} ({settings.TIME_ZONE})"
+    return date_format(local, "l, F j, Y, g:i A T")
 
 
 def block_closed_reason(block: RoleBlock, *, now: datetime | None = None) -> str | None:

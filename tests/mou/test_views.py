@@ -44,7 +44,8 @@ def test_coordinator_creates_a_version_with_a_deadline_in_the_network_zone(coord
     # 23:59 typed is 23:59 in Los Angeles (PDT in October), whatever the server's zone.
     assert version.deadline.isoformat() == "2040-10-16T06:59:00+00:00"
     page = text(client.get(version.get_absolute_url()))
-    assert "Monday, October 15, 2040, 11:59 PM PDT (America/Los_Angeles)" in page
+    assert "Monday, October 15, 2040, 11:59 PM PDT" in page
+    assert "(America/Los_Angeles)" not in page
 
 
 def test_version_form_errors_are_400(coordinator, client_for):
