@@ -64,6 +64,16 @@ def export_notes(*, title: str, csv: bool) -> list[str]:
     return notes
 
 
+def leader_named(block: RoleBlock) -> str:
+    """As the dashboard counts it: a name carried over from the last version that the
+    partner has not confirmed in this one is not counted yet."""
+    if not block.signing_leader_name:
+        return "no"
+    if getattr(block, "leader_confirmed", True):
+        return "yes"
+    return "carried over, not confirmed yet"
+
+
 def export_values(block: RoleBlock) -> list:
     """One row: text, or an aware network-time datetime for the date columns."""
     last = getattr(block, "last_email", None)
@@ -76,7 +86,7 @@ def export_values(block: RoleBlock) -> list:
         _local(block.last_edited_at),
         (editor.full_name or editor.email) if editor else "",
         _local(block.submitted_at),
-        "yes" if block.signing_leader_name else "no",
+        leader_named(block),
         leader,
         email_label(last),
         _local(last.created_at) if last else None,

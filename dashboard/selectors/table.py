@@ -3,13 +3,14 @@
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from core.models import OutboxMessage
 from core.services.outbox import LastSending, outbox_last_about
 from core.services.reminders import stage_label
 from dashboard.filters import BlockFilter
 from mou.models import MouVersion, RoleBlock
+from mou.models.versions import signing_leader_confirmed_q
 from mou.selectors import version_blocks
 
 
@@ -37,7 +38,10 @@ def rows_with_last_email(blocks: Iterable[RoleBlock]) -> list[RoleBlock]:
 
 
 def rows_for_export(rows: QuerySet, *, chunk: int = 1000) -> Iterator[RoleBlock]:
-    """Every filtered row with its last e-mail, a chunk of blocks at a time."""
+    """Every filtered row with its last e-mail, a chunk of blocks at a time, each marked
+    ``leader_confirmed`` as the dashboard counts it (named by the partner in this version)."""
+    confirmed = ExpressionWrapper(signing_leader_confirmed_q(), output_field=BooleanField())
+    rows = rows.annotate(leader_confirmed=confirmed)
     batch: list[RoleBlock] = []
     for block in rows.iterator(chunk_size=chunk):
         batch.append(block)

@@ -2,6 +2,8 @@
 history revision, keeping one's own text after a conflict, the signing leaders a partner
 has confirmed, and the draft PDF offered on the version page."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -327,6 +329,8 @@ def test_carried_over_signing_leaders_count_once_the_partner_confirms_them(
     counts = selectors.version_status_counts(version=next_version)
     assert counts["total"] == 2 and counts["signing_leader_confirmed"] == 0
     assert dashboard_summary(version=next_version, now=timezone.now()).signing_leader_named == 0
+    exported = exported_leaders(client_for(coordinator), next_version)
+    assert set(exported.values()) == {"carried over, not confirmed yet"}
     mine = RoleBlock.objects.get(version=next_version, partner=partner)
     theirs = RoleBlock.objects.get(version=next_version, partner=other_partner)
     fill(mine, lead, {"commitments": "Only the commitments changed"})
@@ -339,6 +343,19 @@ def test_carried_over_signing_leaders_count_once_the_partner_confirms_them(
     assert counts["signing_leader_confirmed"] == 2 and counts["signing_leader_unconfirmed"] == 0
     page = text(client_for(coordinator).get("/dashboard/"))
     assert "in this version" in page and "counts once the partner confirms it" in page
+    assert set(exported_leaders(client_for(coordinator), next_version).values()) == {"yes"}
+
+
+def exported_leaders(client, version) -> dict[str, str]:
+    """The CSV export's "Signing leader named" column, by partner."""
+    answer = client.get("/dashboard/export.csv", {"version": version.pk})
+    assert answer.status_code == 200
+    parts = answer.streaming_content if answer.streaming else [answer.content]
+    body = b"".join(parts).decode("utf-8-sig")
+    rows = [row for row in csv.reader(io.StringIO(body)) if row and not row[0].startswith("# ")]
+    header = rows[0]
+    named = header.index("Signing leader named")
+    return {row[0]: row[named] for row in rows[1:]}
 
 
 def test_the_version_page_says_the_count_is_of_this_version(next_version, coordinator, client_for):
