@@ -325,30 +325,39 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, ReminderPreference]:
     return {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=set(user_ids))}
 
 
+# Subjects asked about in one query (well under SQLite's limit of bound variables).
+TOLD_CHUNK = 5000
+
+
 def dues_not_yet_told(*, dues: list[Due], kinds: Iterable[str]) -> list[Due]:
     """``dues`` without the recipients an e-mail already told: a stage that comes due
     within a day of an e-mail of one of ``kinds`` about the same subject to the same person
     (the invitation that opened the block), or of a reminder by hand, counts as sent by
     it; a lead invited minutes after the 14-day stage's moment gets no "Reminder:" at the
-    next sweep. A due nobody is left to hear is dropped. One query per subject type."""
+    next sweep. An e-mail the outbox gave up on does not count. A due nobody is left to
+    hear is dropped. One query per subject type (and per 5,000 subjects)."""
     told: dict[tuple, datetime] = {}
     for model in {type(due.subject) for due in dues}:
         mine = [due for due in dues if type(due.subject) is model]
         since = min(due.due_at for due in mine) - RECENT
-        rows = (
-            OutboxMessage.objects.filter(
-                about_type=ContentType.objects.get_for_model(model),
-                about_id__in=[due.subject.pk for due in mine],
-                created_at__gt=since,
+        ids = sorted({due.subject.pk for due in mine})
+        for start in range(0, len(ids), TOLD_CHUNK):
+            rows = (
+                OutboxMessage.objects.filter(
+                    about_type=ContentType.objects.get_for_model(model),
+                    about_id__in=ids[start : start + TOLD_CHUNK],
+                    created_at__gt=since,
+                )
+                .filter(models.Q(kind__in=list(kinds)) | models.Q(reminder__manual=True))
+                # An e-mail the outbox gave up on told nobody: the stage is still owed.
+                .exclude(status=OutboxMessage.Status.GAVE_UP)
+                .values_list("about_id", "to_email")
+                .annotate(last=models.Max("created_at"))
+                .order_by()
             )
-            .filter(models.Q(kind__in=list(kinds)) | models.Q(reminder__manual=True))
-            .values_list("about_id", "to_email")
-            .annotate(last=models.Max("created_at"))
-            .order_by()
-        )
-        for subject_id, email, last in rows:
-            key = (model, subject_id, email.lower())
-            told[key] = max(last, told.get(key, last))
+            for subject_id, email, last in rows:
+                key = (model, subject_id, email.lower())
+                told[key] = max(last, told.get(key, last))
     if not told:
         return dues
     kept = []

@@ -67,6 +67,13 @@ def test_a_stage_coming_due_within_a_day_after_the_invitation_counts_as_sent(
     assert reminders_to(lead.email) == []
 
 
+def test_an_invitation_the_outbox_gave_up_on_told_nobody(coordinator, partner, lead):
+    opened_at(at(10, 1, 10), coordinator)
+    OutboxMessage.objects.filter(kind="mou_opened").update(status=OutboxMessage.Status.GAVE_UP)
+    sweep(at(10, 1, 10, 5))
+    assert len(reminders_to(lead.email)) == 1
+
+
 def test_a_stage_more_than_a_day_after_the_invitation_is_sent(coordinator, partner, lead):
     opened_at(at(9, 29, 7), coordinator)  # 49 hours before the 14-day stage
     sweep(at(10, 1, 8, 5))
