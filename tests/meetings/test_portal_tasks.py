@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.actor import Actor
 from core.hooks import _RECEIVERS, PORTAL_TASK_MOMENTS
 from core.models import Event
-from meetings import demo, services
+from meetings import demo, hooks, services
 from meetings.exceptions import MeetingConflict
 from meetings.models import ActionItem
 from mou.models import RoleBlock
@@ -42,7 +42,26 @@ def tied_homework(coordinator, meeting, task_key="mou.block_submit", **kwargs) -
 
 def test_meetings_receives_every_portal_task_moment():
     for moment in PORTAL_TASK_MOMENTS:
-        assert services.portal_tasks.action_items_settle_for_moment in _RECEIVERS[moment]
+        assert hooks.action_items_settle_quietly in _RECEIVERS[moment]
+
+
+def test_a_failure_while_settling_never_undoes_the_submit(
+    coordinator, meeting, version, block, lead, monkeypatch, caplog
+):
+    homework = tied_homework(coordinator, meeting)
+
+    def broken(**kwargs):
+        ActionItem.objects.update(description="half done")  # rolled back with its savepoint
+        raise RuntimeError("a registered task failed")
+
+    monkeypatch.setattr(hooks, "action_items_settle_for_moment", broken)
+    submitted(block, lead)
+
+    block.refresh_from_db()
+    assert block.status == RoleBlock.Status.SUBMITTED
+    assert not ActionItem.objects.filter(description="half done").exists()
+    assert child_of(homework, block.partner).status == "open"
+    assert "Settling the action items tied to a portal task failed" in caplog.text
 
 
 def test_homework_tied_to_the_submit_task_follows_real_submissions(
