@@ -445,10 +445,12 @@ def _organizer(meeting: Meeting) -> tuple[str, str]:
     return (name or settings.NETWORK_NAME, email)
 
 
-def meeting_calendar_entry(meeting: Meeting) -> CalendarEntry:
+def meeting_calendar_entry(meeting: Meeting, *, reader: User) -> CalendarEntry:
     """A meeting as a calendar shows it: the agenda as plain text (no Markdown), who calls
-    it and who is on the list with their answer, and the link to its page. Reads
-    ``created_by`` and the attendances (with users and partners) as loaded."""
+    it, who is on the list with their answer, and the link to its page. E-mail addresses
+    are contact details: a coordinator's calendar lists every attendee, anyone else's only
+    the reader themselves (their own answer). Reads ``created_by`` and the attendances
+    (with users and partners) as loaded."""
     url = settings.SITE_URL + meeting.get_absolute_url()
     agenda = plain_text(markdown_cooked(obj=meeting, field="agenda")) if meeting.agenda else ""
     parts = []
@@ -457,10 +459,11 @@ def meeting_calendar_entry(meeting: Meeting) -> CalendarEntry:
     if agenda:
         parts.append(f"Agenda:\n{agenda}")
     parts.append(f"The meeting's page: {url}")
+    everyone = is_coordinator(reader)
     attendees = tuple(
         (row.name, row.email, PARTSTAT.get(row.status, "NEEDS-ACTION"))
         for row in meeting.attendances.all()
-        if row.email
+        if row.email and (everyone or row.user_id == reader.pk)
     )
     return CalendarEntry(
         uid=_uid("meeting", meeting.pk),
@@ -508,7 +511,8 @@ def calendar_entries(*, user: User, now: datetime) -> list[CalendarEntry]:
         Prefetch("attendances", queryset=Attendance.objects.select_related("user", "partner"))
     )
     entries = [
-        meeting_calendar_entry(m) for m in meetings.order_by("starts_at")[:CALENDAR_MAX_EVENTS]
+        meeting_calendar_entry(m, reader=user)
+        for m in meetings.order_by("starts_at")[:CALENDAR_MAX_EVENTS]
     ]
     items = action_items_for_user(user=user).filter(due_on__isnull=False)
     entries += [action_item_calendar_entry(i) for i in items[:CALENDAR_MAX_EVENTS]]

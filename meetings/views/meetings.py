@@ -142,7 +142,8 @@ def meeting_send_notes(request, pk: int):
 def meeting_ics(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     check(request, "meeting.view", meeting)
-    body = calendar_render(entries=[selectors.meeting_calendar_entry(meeting)], name=meeting.title)
+    entry = selectors.meeting_calendar_entry(meeting, reader=request.user)
+    body = calendar_render(entries=[entry], name=meeting.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response

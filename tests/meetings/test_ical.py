@@ -45,7 +45,7 @@ def test_the_feed_has_organizer_attendees_rsvp_plain_agenda_and_link(
         organization="Gilbert House", status="absent", actor=actor,
     )  # fmt: skip
     services.attendance_add(meeting=meeting, user=coordinator, actor=actor)
-    [event] = [e for e in _feed(client, lead) if str(e["summary"]) == meeting.title]
+    [event] = [e for e in _feed(client, coordinator) if str(e["summary"]) == meeting.title]
 
     organizer = event["organizer"]
     assert str(organizer) == f"mailto:{coordinator.email}"
@@ -65,6 +65,15 @@ def test_the_feed_has_organizer_attendees_rsvp_plain_agenda_and_link(
     assert "  - your block" in description
     url = settings.SITE_URL + meeting.get_absolute_url()
     assert str(event["url"]) == url and url in description
+
+    # A partner's calendar names the organizer and its reader's own answer, never the other
+    # attendees' addresses (a guest's least of all): those are contact details.
+    [theirs] = [e for e in _feed(client, lead) if str(e["summary"]) == meeting.title]
+    assert str(theirs["organizer"]) == f"mailto:{coordinator.email}"
+    attendee = theirs["attendee"]
+    assert not isinstance(attendee, list)
+    assert str(attendee) == f"mailto:{lead.email}" and attendee.params["PARTSTAT"] == "ACCEPTED"
+    assert b"ana@museum.example.org" not in theirs.to_ical()
 
 
 def test_a_meeting_recorded_by_nobody_is_organized_by_the_portal_address(client, lead):
@@ -89,7 +98,7 @@ def test_hostile_names_do_not_break_the_file(client, meeting, coordinator, lead)
         email="eve@example.org", organization="=cmd|' /C calc'!A0", actor=Actor.of(coordinator),
     )  # fmt: skip
     Meeting.objects.filter(pk=meeting.pk).update(agenda="Line\x07one\n<b>bold</b> " + "x" * 20000)
-    [event] = [e for e in _feed(client, lead) if str(e["summary"]) == meeting.title]
+    [event] = [e for e in _feed(client, coordinator) if str(e["summary"]) == meeting.title]
     [attendee] = (
         [event["attendee"]]
         if not isinstance(event["attendee"], list)
