@@ -206,6 +206,14 @@ class BlockTable(tables.Table):
     def render_signing_leader(self, record: RoleBlock):
         if not record.signing_leader_name:
             return format_html('<span class="badge text-bg-warning">{}</span>', "Not named")
+        if not getattr(record, "leader_confirmed", True):
+            return format_html(
+                '{}<span class="small text-body-secondary d-block">{}</span>'
+                '<span class="badge text-bg-light border d-inline-block">{}</span>',
+                record.signing_leader_name,
+                record.signing_leader_title,
+                "Carried over, not confirmed yet",
+            )
         return format_html(
             '{}<span class="small text-body-secondary d-block">{}</span>',
             record.signing_leader_name,

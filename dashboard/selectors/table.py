@@ -16,15 +16,25 @@ from mou.selectors import version_blocks
 
 def dashboard_filterset(*, version: MouVersion, filters: Mapping | None, now: datetime):
     """The table's FilterSet, always bound so the default sort applies."""
-    queryset = version_blocks(version=version).select_related("version")
+    queryset = with_leader_confirmed(version_blocks(version=version).select_related("version"))
     return BlockFilter(
         filters if filters is not None else {}, version=version, now=now, queryset=queryset
     )
 
 
 def dashboard_rows(*, version: MouVersion, filters: Mapping | None, now: datetime) -> QuerySet:
-    """Blocks of the version, filtered, searched and sorted, with partner and last editor."""
+    """Blocks of the version, filtered, searched and sorted, with partner and last editor,
+    each marked ``leader_confirmed`` as the summary counts it (named by the partner in this
+    version, not only carried over from the last one)."""
     return dashboard_filterset(version=version, filters=filters, now=now).qs
+
+
+def with_leader_confirmed(rows: QuerySet) -> QuerySet:
+    """Mark each block ``leader_confirmed`` (``signing_leader_confirmed_q``), once."""
+    if "leader_confirmed" in rows.query.annotations:
+        return rows
+    confirmed = ExpressionWrapper(signing_leader_confirmed_q(), output_field=BooleanField())
+    return rows.annotate(leader_confirmed=confirmed)
 
 
 def rows_with_last_email(blocks: Iterable[RoleBlock]) -> list[RoleBlock]:
@@ -38,10 +48,8 @@ def rows_with_last_email(blocks: Iterable[RoleBlock]) -> list[RoleBlock]:
 
 
 def rows_for_export(rows: QuerySet, *, chunk: int = 1000) -> Iterator[RoleBlock]:
-    """Every filtered row with its last e-mail, a chunk of blocks at a time, each marked
-    ``leader_confirmed`` as the dashboard counts it (named by the partner in this version)."""
-    confirmed = ExpressionWrapper(signing_leader_confirmed_q(), output_field=BooleanField())
-    rows = rows.annotate(leader_confirmed=confirmed)
+    """Every filtered row with its last e-mail and ``leader_confirmed``, a chunk at a time."""
+    rows = with_leader_confirmed(rows)
     batch: list[RoleBlock] = []
     for block in rows.iterator(chunk_size=chunk):
         batch.append(block)

@@ -331,6 +331,8 @@ def test_carried_over_signing_leaders_count_once_the_partner_confirms_them(
     assert dashboard_summary(version=next_version, now=timezone.now()).signing_leader_named == 0
     exported = exported_leaders(client_for(coordinator), next_version)
     assert set(exported.values()) == {"carried over, not confirmed yet"}
+    table = text(client_for(coordinator).get("/dashboard/", {"version": next_version.pk}))
+    assert table.count("Carried over, not confirmed yet") == 2
     mine = RoleBlock.objects.get(version=next_version, partner=partner)
     theirs = RoleBlock.objects.get(version=next_version, partner=other_partner)
     fill(mine, lead, {"commitments": "Only the commitments changed"})
@@ -344,6 +346,8 @@ def test_carried_over_signing_leaders_count_once_the_partner_confirms_them(
     page = text(client_for(coordinator).get("/dashboard/"))
     assert "in this version" in page and "counts once the partner confirms it" in page
     assert set(exported_leaders(client_for(coordinator), next_version).values()) == {"yes"}
+    table = text(client_for(coordinator).get("/dashboard/", {"version": next_version.pk}))
+    assert "Carried over, not confirmed yet" not in table
 
 
 def exported_leaders(client, version) -> dict[str, str]:
