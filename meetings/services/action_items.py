@@ -151,6 +151,11 @@ def action_item_update(
         status != item.status
     ):
         raise MeetingConflict("Mark an item done with the Done button.")
+    reopening = status == ActionItem.Status.OPEN and item.status == ActionItem.Status.DONE
+    if reopening and portal_task_done(item=item):
+        raise MeetingConflict(
+            f"{item.owner_partner} has done this in the portal, so the item stays done."
+        )
     # Lock the parent before the child, in the same order as ticking does.
     parent = _lock_parent(item)
     wanted = {

@@ -125,6 +125,12 @@ def test_an_item_done_in_the_portal_has_no_undo_and_refuses_a_reopen(
         services.action_item_reopen(item=mine, actor=Actor.of(coordinator))
     response = client_for(lead).post(reverse("meetings:item_reopen", args=[mine.pk]))
     assert response.status_code == 409
+    # Nor does the edit form set it back to open (it would only complete itself again).
+    with pytest.raises(MeetingConflict, match="has done this in the portal"):
+        services.action_item_update(
+            item=mine, actor=Actor.of(coordinator), description=mine.description,
+            due_on=mine.due_on, status="open",
+        )  # fmt: skip
     assert child_of(homework, block.partner).status == "done"
 
 
