@@ -26,7 +26,8 @@ def _line(value: str) -> icalendar.vText:
 
 class _PlainText(HTMLParser):
     """Sanitized Markdown HTML as the plain text a calendar shows: paragraphs and headings
-    on their own lines, list items as "- ", links as "words (address)", no markup."""
+    on their own lines, list items as "- " (numbered in an ordered list), links as
+    "words (address)", no markup."""
 
     BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "ul", "ol", "table"}
 
@@ -35,30 +36,49 @@ class _PlainText(HTMLParser):
         self.parts: list[str] = []
         self.links: list[str] = []
         self.depth = 0
+        # One counter per open list: None for a bulleted one, the next number for another.
+        self.lists: list[int | None] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
+        if tag in {"ul", "ol"} and self.lists:
+            pass  # a list inside a list item: its items follow on the next lines
+        elif tag in self.BLOCKS:
             self.parts.append("\n\n")
         elif tag == "li":
-            self.parts.append("\n" + "  " * max(self.depth - 1, 0) + "- ")
+            number = self.lists[-1] if self.lists else None
+            mark = "- " if number is None else f"{number}. "
+            if number is not None:
+                self.lists[-1] = number + 1
+            self.parts.append("\n" + "  " * max(self.depth - 1, 0) + mark)
         elif tag == "br":
             self.parts.append("\n")
         elif tag in {"td", "th"}:
             self.parts.append(" | ")
         if tag in {"ul", "ol"}:
             self.depth += 1
+            start = dict(attrs).get("start") or "1"
+            self.lists.append(int(start) if tag == "ol" and start.isdigit() else None)
+            if tag == "ol" and self.lists[-1] is None:
+                self.lists[-1] = 1
         if tag == "a":
             self.links.append(dict(attrs).get("href") or "")
 
     def handle_endtag(self, tag):
         if tag in {"ul", "ol"}:
             self.depth -= 1
+            if self.lists:
+                self.lists.pop()
         if tag == "a" and self.links:
             href = self.links.pop()
             if href:
                 self.parts.append(f" ({href})")
 
     def handle_data(self, data):
+        if self.lists:
+            # The line breaks around list items: each item starts its own line anyway.
+            data = data.rstrip("\n")
+            if not data.strip():
+                return
         self.parts.append(data)
 
     def text(self) -> str:

@@ -445,12 +445,15 @@ def _organizer(meeting: Meeting) -> tuple[str, str]:
     return (name or settings.NETWORK_NAME, email)
 
 
-def meeting_calendar_entry(meeting: Meeting, *, reader: User) -> CalendarEntry:
+def meeting_calendar_entry(
+    meeting: Meeting, *, reader: User, own_line: bool = True
+) -> CalendarEntry:
     """A meeting as a calendar shows it: the agenda as plain text (no Markdown), who calls
     it, who is on the list with their answer, and the link to its page. E-mail addresses
     are contact details: a coordinator's calendar lists every attendee, anyone else's only
-    the reader themselves (their own answer). Reads ``created_by`` and the attendances
-    (with users and partners) as loaded."""
+    the reader themselves (their own answer), and not even that with ``own_line=False``
+    (the secret feed address, which whoever holds it reads). Reads ``created_by`` and the
+    attendances (with users and partners) as loaded."""
     url = settings.SITE_URL + meeting.get_absolute_url()
     agenda = plain_text(markdown_cooked(obj=meeting, field="agenda")) if meeting.agenda else ""
     parts = []
@@ -463,7 +466,7 @@ def meeting_calendar_entry(meeting: Meeting, *, reader: User) -> CalendarEntry:
     attendees = tuple(
         (row.name, row.email, PARTSTAT.get(row.status, "NEEDS-ACTION"))
         for row in meeting.attendances.all()
-        if row.email and (everyone or row.user_id == reader.pk)
+        if row.email and (everyone or (own_line and row.user_id == reader.pk))
     )
     return CalendarEntry(
         uid=_uid("meeting", meeting.pk),
@@ -511,7 +514,7 @@ def calendar_entries(*, user: User, now: datetime) -> list[CalendarEntry]:
         Prefetch("attendances", queryset=Attendance.objects.select_related("user", "partner"))
     )
     entries = [
-        meeting_calendar_entry(m, reader=user)
+        meeting_calendar_entry(m, reader=user, own_line=False)
         for m in meetings.order_by("starts_at")[:CALENDAR_MAX_EVENTS]
     ]
     items = action_items_for_user(user=user).filter(due_on__isnull=False)

@@ -428,7 +428,7 @@ def test_editing_closes_at_the_deadline(block, lead, deadline):
                 block=saved, actor=Actor.of(lead), data={"commitments": "Late"}, expected_revision=1
             )
         assert "October 15" in str(excinfo.value)
-        assert "America/Los_Angeles" in str(excinfo.value)
+        assert "11:59 PM PDT" in str(excinfo.value)
         fill_all = dict(COMPLETE)
         with pytest.raises(EditingClosed):
             services.block_submit(block=saved, actor=Actor.of(lead))

@@ -320,6 +320,7 @@ TABLE: dict[str, Row] = {
         get=expect(COORDINATOR), post=expect(COORDINATOR), kwargs=pk("meeting")
     ),
     "meetings:attendance_add": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
+    "meetings:attendance_add_guest": Row(get=None, post=expect(COORDINATOR), kwargs=pk("meeting")),
     "meetings:attendance_invite_partner": Row(
         get=None, post=expect(COORDINATOR), kwargs=pk("meeting")
     ),
