@@ -77,7 +77,7 @@ def test_coordinator_invites_a_lead_who_lands_on_the_partner_page(
         lead_page.goto(live_server.url + reverse("dev:mailbox"))
         axe(lead_page)
         lead_page.get_by_role(
-            "link", name=re.compile("invited .* Woodburn School District")
+            "link", name=re.compile("Invitation .* Woodburn School District")
         ).click()
         expect(lead_page.get_by_role("heading", level=1)).to_contain_text(
             "Woodburn School District"

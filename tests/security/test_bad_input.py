@@ -176,6 +176,11 @@ BASELINE: dict[str, Callable[[World], dict]] = {
     },
     "meetings:attendance_add": lambda w: {"email": w.people["editor"].email},
     "meetings:attendance_invite_partner": lambda w: {"partner": str(w.other_partner.pk)},
+    "meetings:attendance_add_guest": lambda w: {
+        "guest_name": "Ana Ruiz",
+        "guest_email": "guest.baseline@museum.example.org",
+        "guest_organization": "Gilbert House",
+    },
     "meetings:attachment_upload": lambda w: {
         "file": SimpleUploadedFile("agenda.pdf", PDF, content_type="application/pdf")
     },
