@@ -90,7 +90,9 @@ def test_a_stored_title_with_line_breaks_gives_a_valid_calendar(world):
     # PostgreSQL refuses NUL in text; SQLite keeps it, so a legacy row there may hold one.
     nul = "\x00" if connection.vendor == "sqlite" else ""
     Meeting.objects.filter(pk=world.meeting.pk).update(
-        title=NEWLINE_TITLE + nul, place="Room\n101", agenda="1. Welcome\n2. Homework\x07",
+        title=NEWLINE_TITLE + nul,
+        place="Room\n101",
+        agenda="1. Welcome\n2. Homework\x07",
         markdown_version=0,  # stored by an older renderer: the text is rendered again
     )
     world.people["lead"].__class__.objects.filter(pk=world.people["lead"].pk).update(
