@@ -40,9 +40,9 @@ class _PlainText(HTMLParser):
         self.lists: list[int | None] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in {"ul", "ol"} and self.lists:
-            pass  # a list inside a list item: its items follow on the next lines
-        elif tag in self.BLOCKS:
+        # A list inside a list item starts no paragraph: its items follow on the next lines.
+        nested_list = tag in {"ul", "ol"} and self.lists
+        if tag in self.BLOCKS and not nested_list:
             self.parts.append("\n\n")
         elif tag == "li":
             number = self.lists[-1] if self.lists else None
@@ -56,10 +56,11 @@ class _PlainText(HTMLParser):
             self.parts.append(" | ")
         if tag in {"ul", "ol"}:
             self.depth += 1
-            start = dict(attrs).get("start") or "1"
-            self.lists.append(int(start) if tag == "ol" and start.isdigit() else None)
-            if tag == "ol" and self.lists[-1] is None:
-                self.lists[-1] = 1
+            start = dict(attrs).get("start") or ""
+            if tag == "ol":
+                self.lists.append(int(start) if start.isdigit() else 1)
+            else:
+                self.lists.append(None)
         if tag == "a":
             self.links.append(dict(attrs).get("href") or "")
 

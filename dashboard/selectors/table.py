@@ -15,8 +15,14 @@ from mou.selectors import version_blocks
 
 
 def dashboard_filterset(*, version: MouVersion, filters: Mapping | None, now: datetime):
-    """The table's FilterSet, always bound so the default sort applies."""
-    queryset = with_leader_confirmed(version_blocks(version=version).select_related("version"))
+    """The table's FilterSet, always bound so the default sort applies. Each block is marked
+    ``leader_confirmed`` as the summary counts it (``signing_leader_confirmed_q``)."""
+    confirmed = ExpressionWrapper(signing_leader_confirmed_q(), output_field=BooleanField())
+    queryset = (
+        version_blocks(version=version)
+        .select_related("version")
+        .annotate(leader_confirmed=confirmed)
+    )
     return BlockFilter(
         filters if filters is not None else {}, version=version, now=now, queryset=queryset
     )
@@ -27,14 +33,6 @@ def dashboard_rows(*, version: MouVersion, filters: Mapping | None, now: datetim
     each marked ``leader_confirmed`` as the summary counts it (named by the partner in this
     version, not only carried over from the last one)."""
     return dashboard_filterset(version=version, filters=filters, now=now).qs
-
-
-def with_leader_confirmed(rows: QuerySet) -> QuerySet:
-    """Mark each block ``leader_confirmed`` (``signing_leader_confirmed_q``), once."""
-    if "leader_confirmed" in rows.query.annotations:
-        return rows
-    confirmed = ExpressionWrapper(signing_leader_confirmed_q(), output_field=BooleanField())
-    return rows.annotate(leader_confirmed=confirmed)
 
 
 def rows_with_last_email(blocks: Iterable[RoleBlock]) -> list[RoleBlock]:
@@ -48,8 +46,8 @@ def rows_with_last_email(blocks: Iterable[RoleBlock]) -> list[RoleBlock]:
 
 
 def rows_for_export(rows: QuerySet, *, chunk: int = 1000) -> Iterator[RoleBlock]:
-    """Every filtered row with its last e-mail and ``leader_confirmed``, a chunk at a time."""
-    rows = with_leader_confirmed(rows)
+    """Every row of the table's FilterSet (``dashboard_filterset``) with its last e-mail, a
+    chunk of blocks at a time."""
     batch: list[RoleBlock] = []
     for block in rows.iterator(chunk_size=chunk):
         batch.append(block)
