@@ -727,20 +727,3 @@ def reminders_send_now_many(
             "24 hours left out",
         )
     return plan
-
-
-def last_reminders(*, subjects: list[models.Model]) -> dict[int, Reminder]:
-    """{subject id: its latest reminder, with the outbox message} for one subject type,
-    in one query (the dashboard's "last reminder" column)."""
-    if not subjects:
-        return {}
-    ct = ContentType.objects.get_for_model(type(subjects[0]))
-    latest: dict[int, Reminder] = {}
-    rows = (
-        Reminder.objects.filter(subject_type=ct, subject_id__in=[s.pk for s in subjects])
-        .select_related("message")
-        .order_by("subject_id", "-claimed_at", "-id")
-    )
-    for row in rows:
-        latest.setdefault(row.subject_id, row)
-    return latest

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.contenttypes.models import ContentType
 
 from core.actor import Actor
 from core.models import OutboxMessage, Reminder, ReminderPreference
@@ -317,17 +316,6 @@ def test_stage_keys_the_engine_makes_read_back_as_labels(block):
         "overdue (1)",
         "overdue (2)",
     ]
-
-
-def test_last_reminder_per_block_in_one_query(block, lead, django_assert_num_queries):
-    other = RoleBlock.objects.create(version=block.version, partner=factories.PartnerFactory())
-    factories.MembershipFactory(partner=other.partner, role=Membership.Role.LEAD)
-    sweep(at(10, 1))
-    sweep(at(10, 8))
-    ContentType.objects.get_for_model(RoleBlock)  # warm, as in any running process
-    with django_assert_num_queries(1):
-        latest = engine.last_reminders(subjects=[block, other])
-    assert latest[block.pk].stage == "before-7" and latest[block.pk].message is not None
 
 
 def test_a_sweep_with_nothing_to_send_runs_the_same_queries_at_any_size(version):
